@@ -1,1 +1,11 @@
-export {};
+/** Library entry (the executable is main.js): lets tests run an actor in-process. */
+export { startActor } from './actor';
+export type { RunningActor } from './actor';
+export { loadConfig, parseModelArg } from './config';
+export type { ActorConfig } from './config';
+export { loadModelFiles } from './manifest';
+export { createRuntime } from './runtimes/registry';
+export type { ModelRuntime, RuntimeOutcome } from './runtimes/runtime';
+export { createScheduler, DirectScheduler } from './scheduler';
+export type { InferenceScheduler } from './scheduler';
+export * from './errors';

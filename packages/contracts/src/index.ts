@@ -1,1 +1,9 @@
-export {};
+export * from './model-types';
+export * from './labels';
+export * from './error-codes';
+export * from './job';
+export * from './reply';
+export * from './actor';
+export * from './redis-keys';
+export * from './manifest';
+export * from './http';

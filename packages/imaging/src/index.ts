@@ -1,1 +1,15 @@
-export {};
+export { ACCEPTED_FORMATS, DEFAULT_MAX_PIXELS, sniffFormat } from './formats';
+export type { AcceptedFormat } from './formats';
+export { ImageRejectedError, FeatureSetMismatchError } from './errors';
+export type { ImageRejectionCode } from './errors';
+export { probeImage } from './probe';
+export type { ImageProbe, DecodeLimits } from './probe';
+export { decodeImage } from './decode';
+export type { DecodedImage } from './decode';
+export { imageToTensor, tensorSize, TENSOR_RESIZE_KERNEL } from './tensor';
+export type { TensorSpec } from './tensor';
+export { downscaleReencode } from './reencode';
+export { LGBM_FEATURE_SET, assertFeatureSet } from './features/feature-set';
+export type { FeatureSet, FeatureSetId } from './features/feature-set';
+export { extractLgbmFeatures, featuresFromWorkingImage, FEATURE_RESIZE_KERNEL } from './features/extract';
+export { WORKING_SIZE, TEXTURE_SIZE, REGIONS, REGION_RADII } from './features/regions';

@@ -1,0 +1,102 @@
+import { BULL_PREFIX, PredictJobData, PredictJobResult, QUEUE_NAMES } from '@cataract/contracts';
+import { Worker } from 'bullmq';
+import type { ActorConfig } from './config';
+import { Heartbeat } from './heartbeat';
+import { createJobProcessor } from './job-processor';
+import type { Logger } from './logger';
+import { loadModelFiles } from './manifest';
+import { closeRedis, createActorRedis } from './redis';
+import { ReplyPublisher } from './reply';
+import { createRuntime } from './runtimes/registry';
+import { createScheduler } from './scheduler';
+
+export interface RunningActor {
+  readonly actorId: string;
+  readonly modelVersion: string;
+  /** SIGTERM path: stop taking jobs, finish running ones, remove the heartbeat, close connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Loads the model once (manifest + checksum + runtime), then consumes its model type's queue with
+ * short locks and frequent stalled checks, so the jobs of an actor that dies go back to the queue
+ * within a request deadline. Heartbeats start only once the worker is ready to take jobs.
+ */
+export async function startActor(config: ActorConfig, logger: Logger): Promise<RunningActor> {
+  const files = await loadModelFiles(config.modelsDir, config.model);
+  const runtime = createRuntime(files, { maxPixels: config.maxImagePixels });
+  await runtime.load();
+  logger.info({ model: config.model, version: files.manifest.version, runtime: runtime.kind }, 'model loaded');
+
+  const redis = createActorRedis(config.redisUrl, `actor:${config.model}:${config.actorId}`, logger);
+  const scheduler = createScheduler(runtime);
+  const heartbeat = new Heartbeat(redis, logger, {
+    model: config.model,
+    actorId: config.actorId,
+    modelVersion: files.manifest.version,
+    concurrency: config.concurrency,
+    intervalMs: config.heartbeatIntervalMs,
+    ttlMs: config.heartbeatTtlMs,
+  });
+  const replies = new ReplyPublisher(redis, logger);
+  const processor = createJobProcessor({
+    redis,
+    scheduler,
+    manifest: files.manifest,
+    actorId: config.actorId,
+    replies,
+    logger,
+  });
+
+  const worker = new Worker<PredictJobData, PredictJobResult>(QUEUE_NAMES[config.model], processor, {
+    connection: redis,
+    prefix: BULL_PREFIX,
+    name: config.actorId,
+    concurrency: config.concurrency,
+    lockDuration: config.lockDurationMs,
+    stalledInterval: config.stalledIntervalMs,
+    maxStalledCount: config.maxStalledCount,
+    // Removal is set per job by the producer; these caps also bound jobs added without options.
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { count: 1000 },
+    autorun: false,
+  });
+  worker.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
+  worker.on('completed', () => heartbeat.jobDone());
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const final = job.finishedOn !== undefined;
+    logger.warn({ jobId: job.id, request_id: job.data?.requestId, attempt: job.attemptsMade, final, err: err.message }, 'job failed');
+    // A final failure still answers the waiting request at once instead of at its deadline.
+    if (final && job.data?.replyTo) void replies.publish(job.data.replyTo, { outcome: 'failed', jobId: String(job.id), message: err.message });
+  });
+  worker.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled (its actor died?); back in the queue'));
+
+  void worker.run().catch((err: Error) => logger.error({ err: err.message }, 'worker stopped with an error'));
+  await worker.waitUntilReady();
+  await heartbeat.start();
+  logger.info({ actorId: config.actorId, concurrency: config.concurrency, queue: QUEUE_NAMES[config.model] }, 'actor ready');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await heartbeat.stop();
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), config.shutdownGraceMs);
+      });
+      // worker.close() waits for running jobs; past the grace they are abandoned and stall over to another actor.
+      const how = await Promise.race([worker.close().then(() => 'closed' as const), gaveUp]);
+      clearTimeout(timer);
+      if (how === 'timeout') {
+        logger.warn('running jobs did not finish within the shutdown grace; leaving them to stalled recovery');
+        await worker.close(true).catch(() => undefined);
+      }
+      await scheduler.close();
+      await runtime.close();
+      await closeRedis(redis);
+      logger.info('actor stopped');
+    })());
+
+  return { actorId: config.actorId, modelVersion: files.manifest.version, close };
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { HEARTBEAT, ModelType, ModelTypeSchema } from '@cataract/contracts';
+import { z } from 'zod';
+import { REPO_ROOT } from './paths';
+
+/** Per model type: lgbm jobs are a decode + microseconds of trees, so several decode in parallel in sharp's pool. */
+const DEFAULT_CONCURRENCY: Record<ModelType, number> = { lgbm: 8, clip: 4 };
+
+const EnvSchema = z.object({
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  MODELS_DIR: z.string().min(1).default(join(REPO_ROOT, 'models')),
+  ACTOR_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  ACTOR_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, . _ - only')
+    .optional(),
+  /** A SIGKILLed actor's jobs go back to the queue after at most lockDuration + 2 x stalledInterval. */
+  ACTOR_LOCK_DURATION_MS: z.coerce.number().int().min(500).default(4000),
+  ACTOR_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+  ACTOR_MAX_STALLED_COUNT: z.coerce.number().int().min(1).default(2),
+  ACTOR_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).default(HEARTBEAT.intervalMs),
+  ACTOR_HEARTBEAT_TTL_MS: z.coerce.number().int().min(100).default(HEARTBEAT.ttlMs),
+  MAX_IMAGE_PIXELS: z.coerce.number().int().positive().optional(),
+  /** How long SIGTERM waits for running jobs before giving up on them (they then stall over to another actor). */
+  ACTOR_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface ActorConfig {
+  model: ModelType;
+  redisUrl: string;
+  modelsDir: string;
+  concurrency: number;
+  actorId: string;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+  heartbeatIntervalMs: number;
+  heartbeatTtlMs: number;
+  maxImagePixels: number | undefined;
+  shutdownGraceMs: number;
+  logLevel: string;
+}
+
+/** `--model lgbm`, `--model=lgbm` (or ACTOR_MODEL). */
+export function parseModelArg(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ModelType {
+  let value: string | undefined = env.ACTOR_MODEL;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--model') value = argv[++i];
+    else if (a.startsWith('--model=')) value = a.slice('--model='.length);
+  }
+  const parsed = ModelTypeSchema.safeParse(value);
+  if (!parsed.success) throw new Error(`usage: actor --model lgbm|clip (got ${value === undefined ? 'nothing' : JSON.stringify(value)})`);
+  return parsed.data;
+}
+
+export function loadConfig(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): ActorConfig {
+  const model = parseModelArg(argv, env);
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid actor configuration: ${details}`);
+  }
+  const e = parsed.data;
+  if (e.ACTOR_HEARTBEAT_TTL_MS <= e.ACTOR_HEARTBEAT_INTERVAL_MS) {
+    throw new Error('invalid actor configuration: ACTOR_HEARTBEAT_TTL_MS must exceed ACTOR_HEARTBEAT_INTERVAL_MS');
+  }
+  return {
+    model,
+    redisUrl: e.REDIS_URL,
+    modelsDir: e.MODELS_DIR,
+    concurrency: e.ACTOR_CONCURRENCY ?? DEFAULT_CONCURRENCY[model],
+    actorId: e.ACTOR_ID ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`,
+    lockDurationMs: e.ACTOR_LOCK_DURATION_MS,
+    stalledIntervalMs: e.ACTOR_STALLED_INTERVAL_MS,
+    maxStalledCount: e.ACTOR_MAX_STALLED_COUNT,
+    heartbeatIntervalMs: e.ACTOR_HEARTBEAT_INTERVAL_MS,
+    heartbeatTtlMs: e.ACTOR_HEARTBEAT_TTL_MS,
+    maxImagePixels: e.MAX_IMAGE_PIXELS,
+    shutdownGraceMs: e.ACTOR_SHUTDOWN_GRACE_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './manifest-error';
+export * from './runtime-errors';
+export * from './job-errors';

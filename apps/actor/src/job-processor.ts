@@ -1,0 +1,71 @@
+import {
+  decide,
+  ImageRejectionCode,
+  ImageRejectionCodeSchema,
+  ModelManifest,
+  PredictJobData,
+  PredictJobDataSchema,
+  PredictJobResult,
+} from '@cataract/contracts';
+import { ImageRejectedError } from '@cataract/imaging';
+import type { Job } from 'bullmq';
+import { DeadlinePassedError, InvalidJobError, UploadGoneError } from './errors';
+import type { Logger } from './logger';
+import type { Redis } from './redis';
+import type { ReplyPublisher } from './reply';
+import type { InferenceScheduler } from './scheduler';
+
+export interface JobProcessorDeps {
+  redis: Redis;
+  scheduler: InferenceScheduler;
+  manifest: Pick<ModelManifest, 'version' | 'threshold'>;
+  actorId: string;
+  replies: ReplyPublisher;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * One prediction job: drop it if its request is over (deadline passed or upload gone), read the
+ * upload, run it through the scheduler, turn P(cataract) into the answer, publish the reply and
+ * return the same result (the job's stored return value). A refused image is a result, not an
+ * error, so it is never retried; other errors throw and BullMQ retries them within the deadline.
+ */
+export function createJobProcessor(deps: JobProcessorDeps): (job: Job<PredictJobData>) => Promise<PredictJobResult> {
+  const now = deps.now ?? Date.now;
+  return async (job) => {
+    const parsed = PredictJobDataSchema.safeParse(job.data);
+    if (!parsed.success) throw new InvalidJobError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const data = parsed.data;
+    const late = now() - data.deadline;
+    if (late >= 0) throw new DeadlinePassedError(late);
+
+    const bytes = await deps.redis.getBuffer(data.uploadKey);
+    if (!bytes) throw new UploadGoneError(data.uploadKey);
+
+    const outcome = await deps.scheduler.submit(bytes);
+    let result: PredictJobResult;
+    if (outcome.ok) {
+      result = {
+        status: 'ok',
+        ...decide(outcome.probabilities.cataract, deps.manifest.threshold),
+        model_version: deps.manifest.version,
+        actor_id: deps.actorId,
+      };
+    } else if (rejectionCode(outcome.error)) {
+      result = { status: 'rejected', error: { code: rejectionCode(outcome.error)!, message: outcome.error.message }, actor_id: deps.actorId };
+    } else {
+      throw outcome.error;
+    }
+    await deps.replies.publish(data.replyTo, { outcome: 'completed', jobId: String(job.id), result });
+    deps.logger.debug({ jobId: job.id, request_id: data.requestId, status: result.status }, 'job done');
+    return result;
+  };
+}
+
+/** The client-input code of an imaging rejection, undefined for any other (possibly transient) error. */
+function rejectionCode(err: Error): ImageRejectionCode | undefined {
+  if (!(err instanceof ImageRejectedError) && err.name !== 'ImageRejectedError') return undefined;
+  const parsed = ImageRejectionCodeSchema.safeParse((err as { code?: unknown }).code);
+  return parsed.success ? parsed.data : 'undecodable_image';
+}

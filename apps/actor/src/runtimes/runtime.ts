@@ -1,0 +1,23 @@
+import type { ModelManifest, Probabilities } from '@cataract/contracts';
+
+/** One input's outcome: a failed input (e.g. an undecodable image) never fails the rest of its batch. */
+export type RuntimeOutcome = { ok: true; probabilities: Probabilities } | { ok: false; error: Error };
+
+/**
+ * A model runtime, chosen by the manifest's `runtime` field. load() once at start; predict() takes
+ * a batch of raw image bytes (encoded JPEG/PNG/WebP) and answers one outcome per input, in order.
+ * Preprocessing lives inside the runtime because it is model-specific (features vs. tensors).
+ */
+export interface ModelRuntime {
+  readonly kind: ModelManifest['runtime'];
+  /** Largest batch predict() benefits from (1 = no batching gain). */
+  readonly preferredBatchSize: number;
+  load(): Promise<void>;
+  predict(inputs: readonly Buffer[]): Promise<RuntimeOutcome[]>;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Decompression-bomb limit passed to imaging. */
+  maxPixels?: number;
+}

@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { manifestPath, MODEL_TYPES, ModelType, parseModelTypeList } from '@cataract/contracts';
+import { z } from 'zod';
+import { REPO_ROOT } from './paths';
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const EnvSchema = z.object({
+  PORT: int(8001).pipe(z.number().max(65535)),
+  HOST: z.string().optional(),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  GATEWAY_WORKERS: int(4, 1),
+  MAX_UPLOAD_MB: z.coerce.number().positive().default(10),
+  /** Decompression-bomb limit used by the header check (defaults to @cataract/imaging's). */
+  MAX_IMAGE_PIXELS: z.coerce.number().int().positive().optional(),
+  REQUEST_TIMEOUT_MS: int(10000, 100),
+  MAX_QUEUED_PER_MODEL: int(256, 1),
+  SERVED_MODELS: z.string().optional(),
+  MODELS_DIR: z.string().min(1).default(join(REPO_ROOT, 'models')),
+  WEB_DIST_DIR: z.string().min(1).default(join(REPO_ROOT, 'apps', 'web', 'dist')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long a stopping worker lets in-flight requests finish before closing their sockets. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).optional(),
+});
+
+export interface GatewayConfig {
+  port: number;
+  host: string | undefined;
+  redisUrl: string;
+  workers: number;
+  maxUploadBytes: number;
+  maxImagePixels: number | undefined;
+  requestTimeoutMs: number;
+  maxQueuedPerModel: number;
+  servedModels: ModelType[];
+  modelsDir: string;
+  webDistDir: string;
+  logLevel: string;
+  shutdownGraceMs: number;
+}
+
+/** Model types whose manifest exists: what the deployment serves when SERVED_MODELS is not given. */
+export function modelsWithManifest(modelsDir: string): ModelType[] {
+  return MODEL_TYPES.filter((t) => existsSync(manifestPath(modelsDir, t)));
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid gateway configuration: ${details}`);
+  }
+  const e = parsed.data;
+  const servedModels = e.SERVED_MODELS !== undefined ? parseModelTypeList(e.SERVED_MODELS) : modelsWithManifest(e.MODELS_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    workers: e.GATEWAY_WORKERS,
+    maxUploadBytes: Math.floor(e.MAX_UPLOAD_MB * 1024 * 1024),
+    maxImagePixels: e.MAX_IMAGE_PIXELS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    maxQueuedPerModel: e.MAX_QUEUED_PER_MODEL,
+    servedModels,
+    modelsDir: e.MODELS_DIR,
+    webDistDir: e.WEB_DIST_DIR,
+    logLevel: e.LOG_LEVEL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? e.REQUEST_TIMEOUT_MS + 2000,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './http-error';
+export * from './upload-errors';
+export * from './service-errors';

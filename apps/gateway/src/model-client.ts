@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { ModelType, PredictionResult, redisKeys } from '@cataract/contracts';
+import type { ActorRegistry } from './actor-registry';
+import {
+  ClientGoneError,
+  DeadlineExceededError,
+  HttpError,
+  NoActorError,
+  QueueFullError,
+  RedisUnavailableError,
+  UnsupportedImageError,
+} from './errors';
+import type { Logger } from './logger';
+import type { ModelQueues } from './queues';
+import { isReady, Redis } from './redis';
+import type { ReplyListener } from './reply-listener';
+
+/** An image stored once in Redis for the duration of one request; any number of model jobs read it. */
+export interface StoredUpload {
+  readonly key: string;
+  readonly bytes: number;
+  /** Delete the bytes (idempotent); call when the request ends, however it ends. */
+  release(): Promise<void>;
+}
+
+export interface RequestContext {
+  requestId: string;
+  /** Epoch ms: the request's deadline, shared by every job it enqueues. */
+  deadline: number;
+  /** Aborted when the client goes away: the wait ends and a still-waiting job is withdrawn. */
+  signal?: AbortSignal;
+}
+
+export interface ModelClientOptions {
+  maxQueuedPerModel: number;
+  requestTimeoutMs: number;
+  /** Uploads outlive their deadline by this much, in case the gateway dies before deleting them. */
+  uploadTtlMarginMs?: number;
+}
+
+/**
+ * The gateway's only way to a model: store an upload once, then per model type check for a live
+ * actor and queue room, enqueue a small job (upload key, request id, deadline, reply channel) and
+ * await its reply. An ensemble is predict() twice over one StoredUpload.
+ */
+export class ModelClient {
+  constructor(
+    private readonly redis: Redis,
+    private readonly queues: ModelQueues,
+    private readonly registry: ActorRegistry,
+    private readonly replies: ReplyListener,
+    private readonly logger: Logger,
+    private readonly opts: ModelClientOptions,
+  ) {}
+
+  async storeUpload(bytes: Buffer, ctx: RequestContext): Promise<StoredUpload> {
+    this.assertRedis();
+    const key = redisKeys.upload(randomUUID());
+    const ttl = Math.max(1, ctx.deadline - Date.now()) + (this.opts.uploadTtlMarginMs ?? 2000);
+    await this.redisCall(() => this.redis.set(key, bytes, 'PX', ttl));
+    let released = false;
+    return {
+      key,
+      bytes: bytes.length,
+      release: async () => {
+        if (released) return;
+        released = true;
+        await this.redis.del(key).catch((err: Error) => {
+          // the TTL cleans up what a failed delete leaves behind
+          this.logger.warn({ key, err: err.message }, 'could not delete upload');
+        });
+      },
+    };
+  }
+
+  /** Resolves with the model's answer; throws an HttpError (415/503/504/502) otherwise. */
+  async predict(model: ModelType, upload: StoredUpload, ctx: RequestContext): Promise<PredictionResult> {
+    this.assertRedis();
+    const actors = await this.redisCall(() => this.registry.live(model));
+    if (actors.length === 0) throw new NoActorError(model);
+    const waiting = await this.redisCall(() => this.queues.waiting(model));
+    if (waiting >= this.opts.maxQueuedPerModel) throw new QueueFullError(model, waiting);
+
+    const jobId = randomUUID();
+    const pending = this.replies.register(jobId, model);
+    const queue = this.queues.get(model);
+    const ended = endOfWait(ctx, this.opts.requestTimeoutMs);
+    let withdraw = false;
+    try {
+      await Promise.race([
+        this.redisCall(() =>
+          queue.add('predict', { uploadKey: upload.key, requestId: ctx.requestId, deadline: ctx.deadline, replyTo: this.replies.channel }, { jobId }),
+        ),
+        ended.promise,
+      ]);
+      pending.enqueued();
+      const result = await Promise.race([pending.promise, ended.promise]);
+      if (result.status === 'rejected') throw new UnsupportedImageError(result.error.code, result.error.message);
+      return result;
+    } catch (err) {
+      withdraw = err instanceof DeadlineExceededError || err instanceof ClientGoneError || err instanceof NoActorError || err instanceof RedisUnavailableError;
+      throw err;
+    } finally {
+      pending.cancel();
+      ended.dispose();
+      if (withdraw) this.withdraw(model, jobId);
+    }
+  }
+
+  /** Remove a job nobody waits for any more; an active job is locked and simply finishes unseen. */
+  private withdraw(model: ModelType, jobId: string): void {
+    this.queues
+      .get(model)
+      .remove(jobId)
+      .catch((err: Error) => this.logger.debug({ jobId, err: err.message }, 'could not withdraw job'));
+  }
+
+  private assertRedis(): void {
+    if (!isReady(this.redis)) throw new RedisUnavailableError();
+  }
+
+  /** Redis failures on the request path are 503s; HTTP errors pass through. */
+  private async redisCall<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      throw new RedisUnavailableError(err);
+    }
+  }
+}
+
+/** Rejects at the deadline (504) or when the client aborts; dispose() clears the timer. */
+function endOfWait(ctx: RequestContext, timeoutMs: number): { promise: Promise<never>; dispose(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceededError(timeoutMs)), Math.max(0, ctx.deadline - Date.now()));
+    if (ctx.signal) {
+      onAbort = () => reject(new ClientGoneError());
+      if (ctx.signal.aborted) onAbort();
+      else ctx.signal.addEventListener('abort', onAbort, { once: true });
+    }
+  });
+  promise.catch(() => undefined); // may lose every race; never unhandled
+  return {
+    promise,
+    dispose: () => {
+      clearTimeout(timer);
+      if (onAbort) ctx.signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}

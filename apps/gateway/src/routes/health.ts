@@ -1,0 +1,60 @@
+import { HealthActor, HealthResponse, MODEL_TYPES, ModelType } from '@cataract/contracts';
+import { Request, Response, Router } from 'express';
+import type { ActorRegistry, ActorSnapshot } from '../actor-registry';
+import type { Redis } from '../redis';
+import type { EndpointInfo } from './endpoint';
+
+export interface HealthDeps {
+  redis: Redis;
+  registry: ActorRegistry;
+  servedModels: readonly ModelType[];
+}
+
+async function ping(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status !== 'ready') return false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const pong = await Promise.race([
+      redis.ping(),
+      new Promise<never>((_, rej) => {
+        timer = setTimeout(() => rej(new Error('ping timeout')), timeoutMs);
+      }),
+    ]);
+    return pong === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** ok only when Redis answers and every served model type has a live actor (200), else degraded (503). */
+export async function healthReport(deps: HealthDeps): Promise<HealthResponse> {
+  const redisOk = await ping(deps.redis, 500);
+  let snapshot: ActorSnapshot | undefined;
+  if (redisOk) snapshot = await deps.registry.snapshot().catch(() => undefined);
+  const actors = Object.fromEntries(
+    MODEL_TYPES.map((t) => [
+      t,
+      (snapshot?.[t] ?? []).map((a): HealthActor => ({ id: a.id, pid: a.pid, host: a.host, model_version: a.model_version, last_seen: a.last_seen })),
+    ]),
+  ) as Record<ModelType, HealthActor[]>;
+  const ok = redisOk && snapshot !== undefined && deps.servedModels.every((t) => actors[t].length > 0);
+  return {
+    status: ok ? 'ok' : 'degraded',
+    redis: redisOk ? 'connected' : deps.redis.status === 'ready' ? 'unresponsive' : deps.redis.status,
+    actors,
+    actors_available: MODEL_TYPES.reduce((n, t) => n + actors[t].length, 0),
+    served_models: [...deps.servedModels],
+    timestamp: new Date().toISOString(),
+  };
+}
+
+export function healthRouter(deps: HealthDeps): { router: Router; endpoints: EndpointInfo[] } {
+  const router = Router();
+  router.get('/health', async (_req: Request, res: Response) => {
+    const report = await healthReport(deps);
+    res.status(report.status === 'ok' ? 200 : 503).set('Cache-Control', 'no-store').json(report);
+  });
+  return { router, endpoints: [{ method: 'GET', path: '/health', description: 'Redis and live model actors; 200 when ok, 503 when degraded' }] };
+}

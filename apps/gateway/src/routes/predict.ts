@@ -1,0 +1,56 @@
+import type { ModelType, PredictionResponse, PredictionResult } from '@cataract/contracts';
+import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { ModelClient } from '../model-client';
+import { clientGoneSignal } from '../middleware/request-context';
+import type { EndpointInfo } from './endpoint';
+
+export interface PredictRouteDeps {
+  client: ModelClient;
+  /** Upload middleware chain (multer + header check) that fills res.locals.upload. */
+  upload: RequestHandler[];
+  /** The model types this router answers, one POST /predict_<type> each. */
+  models: readonly ModelType[];
+}
+
+export function toPredictionResponse(model: ModelType, result: PredictionResult, req: Request, res: Response): PredictionResponse {
+  return {
+    prediction: result.prediction,
+    confidence: result.confidence,
+    probabilities: result.probabilities,
+    model_used: model,
+    model_version: result.model_version,
+    processing_time: Number(((performance.now() - res.locals.receivedAt) / 1000).toFixed(4)),
+    actor_id: result.actor_id,
+    request_id: String(req.id),
+  };
+}
+
+/** POST /predict_<model>: store the upload once, ask the model, release the upload whatever happens. */
+export function predictHandler(client: ModelClient, model: ModelType): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const image = res.locals.upload;
+    if (!image) return next(new Error('predict route mounted without the upload middleware'));
+    const ctx = { requestId: String(req.id), deadline: res.locals.deadline, signal: clientGoneSignal(req, res) };
+    let upload;
+    try {
+      upload = await client.storeUpload(image.buffer, ctx);
+      const result = await client.predict(model, upload, ctx);
+      res.json(toPredictionResponse(model, result, req, res));
+    } catch (err) {
+      next(err);
+    } finally {
+      await upload?.release();
+    }
+  };
+}
+
+export function predictRouter(deps: PredictRouteDeps): { router: Router; endpoints: EndpointInfo[] } {
+  const router = Router();
+  const endpoints: EndpointInfo[] = [];
+  for (const model of deps.models) {
+    const path = `/predict_${model}`;
+    router.post(path, ...deps.upload, predictHandler(deps.client, model));
+    endpoints.push({ method: 'POST', path, description: `classify an eye photo (multipart field "file" or "image") with the ${model} model` });
+  }
+  return { router, endpoints };
+}

@@ -1,0 +1,2 @@
+export { ConfigError } from './config-error';
+export { RedisUnavailableError } from './redis-unavailable-error';

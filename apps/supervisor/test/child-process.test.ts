@@ -1,0 +1,119 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { Backoff } from '../src/backoff';
+import { SupervisedChild, type ChildExit } from '../src/child-process';
+
+const log = pino({ level: 'silent' });
+const backoff = () => new Backoff({ initialMs: 50, maxMs: 400, resetAfterMs: 60_000 });
+const node = (script: string, env: NodeJS.ProcessEnv = {}) => ({
+  command: process.execPath,
+  args: ['-e', script],
+  env: { ...process.env, ...env },
+  stdio: 'ignore' as const,
+});
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const nextExit = (child: SupervisedChild) => new Promise<ChildExit>((resolve) => child.once('exit', resolve));
+const nextSpawn = (child: SupervisedChild) => new Promise<number>((resolve) => child.once('spawn', resolve));
+
+describe('SupervisedChild', () => {
+  const children: SupervisedChild[] = [];
+  afterEach(() => children.splice(0).forEach((c) => c.kill()));
+  const supervise = (spec: ReturnType<typeof node>, name = 'test') => {
+    const child = new SupervisedChild({ name, ...spec }, backoff(), log);
+    children.push(child);
+    return child;
+  };
+
+  it('restarts a crashed child with growing delays, and reports each exit', async () => {
+    const child = supervise(node('setTimeout(() => process.exit(7), 20)'));
+    const exits: ChildExit[] = [];
+    child.on('exit', (e) => exits.push(e));
+    child.start();
+    while (exits.length < 3) await nextExit(child);
+    expect(exits.map((e) => e.code)).toEqual([7, 7, 7]);
+    expect(exits.map((e) => e.restartInMs)).toEqual([50, 100, 200]);
+    expect(child.restartCount).toBeGreaterThanOrEqual(2);
+  });
+
+  it('restarts a child killed by a signal', async () => {
+    const child = supervise(node('setInterval(() => {}, 1000)'));
+    const first = nextSpawn(child);
+    child.start();
+    const pid = await first;
+    const exit = nextExit(child);
+    const second = nextSpawn(child);
+    process.kill(pid, 'SIGKILL');
+    expect(await exit).toMatchObject({ signal: 'SIGKILL', restartInMs: 50 });
+    const newPid = await second;
+    expect(newPid).not.toBe(pid);
+    expect(alive(newPid)).toBe(true);
+  });
+
+  it('stop() sends SIGTERM, waits for the exit and does not restart', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'supervisor-child-'));
+    const marker = path.join(dir, 'got');
+    const script = `process.on('SIGTERM', () => { require('fs').writeFileSync(${JSON.stringify(marker)}, 'SIGTERM'); process.exit(0); }); setInterval(() => {}, 1000)`;
+    const child = supervise(node(script));
+    const spawned = nextSpawn(child);
+    child.start();
+    await spawned;
+    await new Promise((r) => setTimeout(r, 300)); // let it install its handler
+    const exit = nextExit(child);
+    await child.stop(5000);
+    expect(await exit).toMatchObject({ code: 0, restartInMs: null });
+    expect(readFileSync(marker, 'utf8')).toBe('SIGTERM');
+    expect(child.isRunning).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stop() SIGKILLs the whole process group of a child that ignores SIGTERM', async () => {
+    // The child ignores SIGTERM and has a grandchild of its own (like a cluster worker).
+    const script = `
+      process.on('SIGTERM', () => {});
+      const g = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      console.log(g.pid);
+      setInterval(() => {}, 1000);`;
+    const child = new SupervisedChild(
+      { name: 'stubborn', command: process.execPath, args: ['-e', script], env: process.env, stdio: ['ignore', 'pipe', 'ignore'] },
+      backoff(),
+      log,
+    );
+    children.push(child);
+    const spawned = nextSpawn(child);
+    child.start();
+    await spawned;
+    const proc = (child as unknown as { proc: import('node:child_process').ChildProcess }).proc;
+    const grandchild = await new Promise<number>((resolve) => proc.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
+    const exit = nextExit(child);
+    await child.stop(300);
+    expect(await exit).toMatchObject({ signal: 'SIGKILL', restartInMs: null });
+    for (let i = 0; i < 50 && alive(grandchild); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive(grandchild)).toBe(false);
+  });
+
+  it('stop() during a restart wait cancels the restart', async () => {
+    const child = new SupervisedChild(
+      { name: 'slow-restart', ...node('process.exit(1)') },
+      new Backoff({ initialMs: 400, maxMs: 400, resetAfterMs: 60_000 }),
+      log,
+    );
+    children.push(child);
+    let spawns = 0;
+    child.on('spawn', () => spawns++);
+    const exit = nextExit(child);
+    child.start();
+    await exit;
+    await child.stop(1000);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(spawns).toBe(1);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * The shapes the page reads from the prediction endpoints, kept loose on purpose: the page must
+ * still show what it can when an optional field is missing or a newer server adds fields.
+ */
+export type Verdict = 'cataract' | 'normal';
+export type Strategy = 'weighted' | 'cascade';
+
+export interface Probabilities {
+  cataract: number;
+  normal: number;
+}
+
+export interface ModelError {
+  error: { code?: string; message?: string };
+}
+
+export interface ModelAnswer {
+  prediction: Verdict;
+  confidence: number;
+  probabilities: Probabilities;
+  model_version?: string;
+  processing_time?: number;
+}
+
+/** 200 body of `/predict_ensemble` (and of `/predict_lgbm` / `/predict_clip`, which lack `models`). */
+export interface PredictionResponse extends ModelAnswer {
+  model_used: string;
+  request_id?: string;
+  strategy?: Strategy;
+  degraded?: boolean;
+  models?: Record<string, ModelAnswer | ModelError | undefined>;
+  /** Cascade details; field names vary while the gateway settles, see `cascadeNote`. */
+  cascade?: unknown;
+  [extra: string]: unknown;
+}
+
+export function isModelError(answer: ModelAnswer | ModelError): answer is ModelError {
+  return typeof (answer as ModelError).error === 'object' && (answer as ModelError).error !== null;
+}
+
+export function isPredictionResponse(body: unknown): body is PredictionResponse {
+  if (typeof body !== 'object' || body === null) return false;
+  const b = body as Partial<PredictionResponse>;
+  return (
+    (b.prediction === 'cataract' || b.prediction === 'normal') &&
+    typeof b.probabilities === 'object' &&
+    b.probabilities !== null &&
+    typeof b.probabilities.cataract === 'number'
+  );
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/**
+ * Machine-readable error codes of the HTTP API (`{ error: { code, message }, request_id }`).
+ * The image codes are the same strings as @cataract/imaging's ImageRejectedError codes.
+ */
+export const ERROR_CODES = [
+  'bad_request', // malformed multipart body
+  'no_file', // no image part in the upload
+  'unexpected_field', // a file under a field other than `file` / `image`
+  'too_many_files',
+  'file_too_large', // over MAX_UPLOAD_MB
+  'unsupported_format', // not JPEG / PNG / WebP by content
+  'undecodable_image', // header or pixel data unreadable / truncated
+  'too_many_pixels', // decompression-bomb guard
+  'no_actor', // no live actor of the model type
+  'queue_full', // queue over MAX_QUEUED_PER_MODEL
+  'redis_unavailable',
+  'timeout', // request deadline passed
+  'inference_failed', // the actor failed the job after its retries
+  'shutting_down',
+  'not_found',
+  'internal_error',
+] as const;
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+/** The codes an actor may report for an image it refused (client input errors, never retried). */
+export const IMAGE_REJECTION_CODES = ['unsupported_format', 'undecodable_image', 'too_many_pixels'] as const;
+export const ImageRejectionCodeSchema = z.enum(IMAGE_REJECTION_CODES);
+export type ImageRejectionCode = z.infer<typeof ImageRejectionCodeSchema>;
+
+export const ErrorDetailSchema = z.object({ code: ErrorCodeSchema, message: z.string() });
+export type ErrorDetail = z.infer<typeof ErrorDetailSchema>;

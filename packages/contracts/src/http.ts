@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { ActorHeartbeatSchema } from './actor';
+import { ErrorDetailSchema } from './error-codes';
+import { LabelSchema, ProbabilitiesSchema } from './labels';
+import { ModelTypeSchema } from './model-types';
+
+/** 200 answer of POST /predict_<model> (field names follow the original Python API). */
+export const PredictionResponseSchema = z.object({
+  prediction: LabelSchema,
+  confidence: z.number().min(0).max(1),
+  probabilities: ProbabilitiesSchema,
+  model_used: ModelTypeSchema,
+  model_version: z.string(),
+  /** Seconds from the gateway receiving the request to its reply. */
+  processing_time: z.number().nonnegative(),
+  actor_id: z.string(),
+  request_id: z.string(),
+});
+export type PredictionResponse = z.infer<typeof PredictionResponseSchema>;
+
+export const ErrorResponseSchema = z.object({ error: ErrorDetailSchema, request_id: z.string() });
+export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
+
+export const HealthActorSchema = ActorHeartbeatSchema.pick({ id: true, pid: true, host: true, model_version: true, last_seen: true });
+export type HealthActor = z.infer<typeof HealthActorSchema>;
+
+export const HealthResponseSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  redis: z.string(),
+  actors: z.record(ModelTypeSchema, z.array(HealthActorSchema)),
+  actors_available: z.number().int().nonnegative(),
+  served_models: z.array(ModelTypeSchema),
+  timestamp: z.iso.datetime(),
+});
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;

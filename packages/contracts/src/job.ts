@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { ImageRejectionCodeSchema } from './error-codes';
+import { LabelSchema, ProbabilitiesSchema } from './labels';
+
+/**
+ * Payload of a prediction job. The image bytes are NOT in the job: they sit once under `uploadKey`
+ * (so an ensemble enqueues two jobs over one stored upload, and BullMQ's job hashes stay small).
+ */
+export const PredictJobDataSchema = z.object({
+  uploadKey: z.string().min(1),
+  requestId: z.string().min(1),
+  /** Epoch ms after which nobody waits for the answer: the actor drops the job instead of working for nobody. */
+  deadline: z.number().int().positive(),
+  /** Pub/sub channel of the gateway worker waiting for this job. */
+  replyTo: z.string().min(1),
+});
+export type PredictJobData = z.infer<typeof PredictJobDataSchema>;
+
+/** A job's return value when the model answered. */
+export const PredictionResultSchema = z.object({
+  status: z.literal('ok'),
+  prediction: LabelSchema,
+  confidence: z.number().min(0).max(1),
+  probabilities: ProbabilitiesSchema,
+  model_version: z.string().min(1),
+  actor_id: z.string().min(1),
+});
+export type PredictionResult = z.infer<typeof PredictionResultSchema>;
+
+/**
+ * A job's return value when the actor refused the image (client input error). Returned, not thrown,
+ * so BullMQ never retries it and the gateway can answer 415 with the actor's reason.
+ */
+export const RejectionResultSchema = z.object({
+  status: z.literal('rejected'),
+  error: z.object({ code: ImageRejectionCodeSchema, message: z.string() }),
+  actor_id: z.string().min(1),
+});
+export type RejectionResult = z.infer<typeof RejectionResultSchema>;
+
+export const PredictJobResultSchema = z.discriminatedUnion('status', [PredictionResultSchema, RejectionResultSchema]);
+export type PredictJobResult = z.infer<typeof PredictJobResultSchema>;
+
+/** Job options both sides agree on. */
+export const JOB_DEFAULTS = {
+  /** Transient failures retry; the actor refuses a job whose deadline passed, so retries never outlive the request. */
+  attempts: 3,
+  backoffMs: 50,
+  /** Capped, never `true`: immediate removal races readers of the stored state (measured: 1-7 % "Missing key"). */
+  keepCompleted: 1000,
+  keepFailed: 1000,
+} as const;

@@ -1,0 +1,15 @@
+import type { ModelType } from './model-types';
+
+/** Namespace of the cluster's own Redis keys (BullMQ's live under BULL_PREFIX). */
+export const KEY_NAMESPACE = 'cataract';
+
+export const redisKeys = {
+  /** Raw image bytes of one request, with a TTL just past its deadline. */
+  upload: (uploadId: string) => `${KEY_NAMESPACE}:upload:${uploadId}`,
+  /** One actor's heartbeat (JSON, expires). */
+  actor: (model: ModelType, actorId: string) => `${KEY_NAMESPACE}:actors:${model}:${actorId}`,
+  /** Set of actor ids of a model type that have beaten at least once; stale members are pruned by readers. */
+  actorIndex: (model: ModelType) => `${KEY_NAMESPACE}:actors:${model}`,
+  /** Pub/sub channel of one gateway worker. */
+  replyChannel: (gatewayInstanceId: string) => `${KEY_NAMESPACE}:replies:${gatewayInstanceId}`,
+} as const;

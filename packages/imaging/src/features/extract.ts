@@ -1,0 +1,89 @@
+import { DecodeLimits } from '../probe';
+import { openImage, toRgb8 } from '../pipeline';
+import { colourPlanes } from './colour';
+import { colourStats } from './colour-stats';
+import {
+  CENTRE_PERCENTILES,
+  LBP_REGIONS,
+  LGBM_FEATURE_SET,
+  OUTER_PERCENTILES,
+  RING_PERCENTILES,
+  percentileName,
+} from './feature-set';
+import { gradientStats } from './gradients';
+import { LBP_BIN_NAMES, lbpHistogram } from './lbp';
+import { regionPercentiles } from './percentiles';
+import { REGIONS, TEXTURE_SIZE, WORKING_SIZE, regionMap } from './regions';
+import { binomialBlur, halveSquare } from './texture-grid';
+
+/**
+ * Kernel of the geometry normalisation. sharp uses JPEG shrink-on-load first (the decoder skips
+ * DCT detail it would discard anyway), then this kernel for the remaining reduction.
+ */
+export const FEATURE_RESIZE_KERNEL = 'lanczos3' as const;
+
+/**
+ * Decode `buf` straight to the WORKING_SIZE square (centre 'cover' crop) and compute the
+ * LGBM_FEATURE_SET vector. Throws ImageRejectedError for refused input.
+ */
+export async function extractLgbmFeatures(buf: Buffer, opts: DecodeLimits = {}): Promise<Float64Array> {
+  const { image } = await openImage(buf, opts);
+  const { data } = await toRgb8(
+    image.resize(WORKING_SIZE, WORKING_SIZE, { fit: 'cover', position: 'centre', kernel: FEATURE_RESIZE_KERNEL }),
+  );
+  return featuresFromWorkingImage(data);
+}
+
+/**
+ * Pure part of the extractor: the feature vector of a WORKING_SIZE x WORKING_SIZE RGB uint8 image.
+ * Exposed for tools that already hold normalised pixels.
+ */
+export function featuresFromWorkingImage(rgb: Uint8Array): Float64Array {
+  const pixels = WORKING_SIZE * WORKING_SIZE;
+  if (rgb.length !== pixels * 3) {
+    throw new RangeError(`expected ${WORKING_SIZE}x${WORKING_SIZE} RGB (${pixels * 3} bytes), got ${rgb.length}`);
+  }
+  const regions = regionMap(WORKING_SIZE);
+  const textureRegions = regionMap(TEXTURE_SIZE);
+  const planes = colourPlanes(rgb, pixels);
+  const texturePlane = binomialBlur(halveSquare(planes.lightness, WORKING_SIZE), TEXTURE_SIZE);
+
+  const values = new Map<string, number>();
+  const colour = colourStats(planes, regions);
+  const gradients = gradientStats(texturePlane, textureRegions);
+  REGIONS.forEach((region, r) => {
+    for (const [stat, v] of Object.entries(colour[r])) values.set(`${region}_${stat}`, v);
+    values.set(`${region}_grad_mean`, gradients[r].mean);
+    values.set(`${region}_grad_std`, gradients[r].std);
+  });
+
+  const percentileGroups = [
+    ['centre', CENTRE_PERCENTILES],
+    ['ring', RING_PERCENTILES],
+    ['outer', OUTER_PERCENTILES],
+  ] as const;
+  for (const [region, quantiles] of percentileGroups) {
+    const found = regionPercentiles(planes.lightness, regions, REGIONS.indexOf(region), quantiles);
+    quantiles.forEach((q, k) => values.set(`${region}_l_${percentileName(q)}`, found[k]));
+  }
+
+  const get = (name: string) => values.get(name)!;
+  values.set('contrast_centre_l_p05_minus_ring_l_p50', get('centre_l_p05') - get('ring_l_p50'));
+  values.set('contrast_centre_l_mean_minus_ring_l_mean', get('centre_l_mean') - get('ring_l_mean'));
+  values.set('contrast_centre_l_mean_minus_outer_l_mean', get('centre_l_mean') - get('outer_l_mean'));
+
+  for (const region of LBP_REGIONS) {
+    const hist = lbpHistogram(texturePlane, textureRegions, REGIONS.indexOf(region));
+    LBP_BIN_NAMES.forEach((bin, k) => values.set(`${region}_lbp_${bin}`, hist[k]));
+  }
+
+  const names = LGBM_FEATURE_SET.names;
+  const out = new Float64Array(names.length);
+  for (let k = 0; k < names.length; k++) {
+    const v = values.get(names[k]);
+    // A missing name is a programming error in this file; never emit a silent 0.
+    if (v === undefined || !Number.isFinite(v)) throw new Error(`feature ${names[k]} not computed (${v})`);
+    out[k] = v;
+  }
+  return out;
+}

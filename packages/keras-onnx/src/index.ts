@@ -1,0 +1,12 @@
+export * from './errors';
+export { readKerasModel, parseKerasTopology, decodeWeight } from './keras-model';
+export type { KerasModel, KerasLayer, KerasTensorRef, TfjsModelJson, TfjsWeightSpec, TfjsWeightsGroup, WeightTensor } from './keras-model';
+export { tfSamePadding, convOutputSize, zeroPadding2D } from './padding';
+export type { Pads2D } from './padding';
+export { convKernelToOnnx, depthwiseKernelToOnnx } from './kernel-layout';
+export { OnnxGraphBuilder, attr } from './graph-builder';
+export type { Dim, OnnxAttr } from './graph-builder';
+export { encodeModel, decodeModel, onnx } from './onnx-io';
+export { convertKerasModel } from './converter';
+export type { ConvertOptions, ConvertedModel, GraphIO, Layout } from './converter';
+export { LAYER_CONVERTERS } from './layers';

@@ -1,0 +1,145 @@
+/**
+ * @jest-environment ./packages/keras-onnx/test/support/onnx-environment.js
+ */
+/**
+ * End-to-end equivalence on small synthetic Keras models built in TensorFlow.js with seeded random
+ * weights: every supported layer, including cases MobileNetV2 does not exercise (asymmetric "same"
+ * padding at stride 2, depth multiplier 2, a Flatten over a spatial map, Pad before pooling).
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-node';
+import { convertKerasModel, encodeModel, readKerasModel, UnsupportedLayerError, type TfjsModelJson } from '../src';
+
+const init = (seed: number, minval = -0.5, maxval = 0.5) => tf.initializers.randomUniform({ minval, maxval, seed });
+
+/** Saves a tfjs LayersModel to the model.json + single shard form the converter reads. */
+async function artifactsOf(model: tf.LayersModel): Promise<{ json: TfjsModelJson; shard: Uint8Array }> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const data = saved!.weightData as ArrayBuffer;
+  return {
+    json: { modelTopology: saved!.modelTopology, weightsManifest: [{ paths: ['shard'], weights: saved!.weightSpecs! }] },
+    shard: new Uint8Array(data),
+  };
+}
+
+function seededInput(n: number, seed: number): Float32Array {
+  const x = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    x[i] = s / 2 ** 32;
+  }
+  return x;
+}
+
+async function runOnnx(bytes: Uint8Array, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+  try {
+    return (await session.run(feeds)) as Record<string, ort.Tensor>;
+  } finally {
+    await session.release();
+  }
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+function buildConvNet(): tf.LayersModel {
+  const input = tf.input({ shape: [10, 12, 3], name: 'img' });
+  const padded = tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: 'pad' }).apply(input) as tf.SymbolicTensor;
+  const c1 = tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'valid', useBias: false, kernelInitializer: init(1), name: 'c1' }).apply(padded) as tf.SymbolicTensor;
+  const bn = tf.layers
+    .batchNormalization({
+      epsilon: 1e-3,
+      gammaInitializer: init(2, 0.5, 1.5),
+      betaInitializer: init(3),
+      movingMeanInitializer: init(4),
+      movingVarianceInitializer: init(5, 0.2, 2),
+      name: 'bn',
+    })
+    .apply(c1) as tf.SymbolicTensor;
+  const r6 = tf.layers.reLU({ maxValue: 6, name: 'r6' }).apply(bn) as tf.SymbolicTensor;
+  // "same" at stride 2 on an even 6x6 map: TF pads 0 before / 1 after.
+  const dw = tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'same', depthMultiplier: 2, depthwiseInitializer: init(6), biasInitializer: init(7), useBias: true, name: 'dw' }).apply(r6) as tf.SymbolicTensor;
+  const a = tf.layers.conv2d({ filters: 16, kernelSize: 1, padding: 'same', activation: 'relu', kernelInitializer: init(8), biasInitializer: init(9), name: 'pw' }).apply(dw) as tf.SymbolicTensor;
+  const sum = tf.layers.add({ name: 'add' }).apply([a, dw]) as tf.SymbolicTensor;
+  const pad2 = tf.layers.zeroPadding2d({ padding: 1, name: 'pad2' }).apply(sum) as tf.SymbolicTensor;
+  const avg = tf.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'same', name: 'avg' }).apply(pad2) as tf.SymbolicTensor;
+  const mx = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: 'valid', name: 'max' }).apply(avg) as tf.SymbolicTensor;
+  const flat = tf.layers.flatten({ name: 'flat' }).apply(mx) as tf.SymbolicTensor;
+  const drop = tf.layers.dropout({ rate: 0.5, name: 'drop' }).apply(flat) as tf.SymbolicTensor;
+  const dense = tf.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: init(10), biasInitializer: init(11), name: 'dense' }).apply(drop) as tf.SymbolicTensor;
+  const gap = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(sum) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: [dense, gap], name: 'convnet' });
+}
+
+describe('convertKerasModel vs TensorFlow.js (synthetic model)', () => {
+  let model: tf.LayersModel;
+  let art: { json: TfjsModelJson; shard: Uint8Array };
+  const n = 3;
+  const x = seededInput(n * 10 * 12 * 3, 42);
+
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    model = buildConvNet();
+    art = await artifactsOf(model);
+  });
+  afterAll(() => model.dispose());
+
+  it('matches both outputs with an NHWC input and a dynamic batch', async () => {
+    const keras = readKerasModel(art.json, () => art.shard);
+    const { model: onnxModel, inputs, outputs } = convertKerasModel(keras, { outputNames: ['probs', 'pooled'] });
+    expect(inputs).toEqual([{ name: 'img', dims: ['N', 10, 12, 3] }]);
+    expect(outputs).toEqual([{ name: 'probs', dims: ['N', 4] }, { name: 'pooled', dims: ['N', 16] }]);
+    const [refProbs, refPooled] = (model.predict(tf.tensor4d(x, [n, 10, 12, 3])) as tf.Tensor[]).map((t) => t.dataSync());
+    const got = await runOnnx(encodeModel(onnxModel), { img: new ort.Tensor('float32', x, [n, 10, 12, 3]) });
+    expect(got.probs.dims).toEqual([n, 4]);
+    expect(maxAbsDiff(got.probs.data as Float32Array, refProbs)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(got.pooled.data as Float32Array, refPooled)).toBeLessThan(1e-5);
+  });
+
+  it('matches a cut at an intermediate layer, with an NCHW input layout', async () => {
+    const keras = readKerasModel(art.json, () => art.shard);
+    const { model: onnxModel, outputs } = convertKerasModel(keras, { outputLayers: ['dw'], layout: 'NCHW' });
+    expect(outputs[0].dims).toEqual(['N', 16, 3, 3]);
+    const ref = tf.model({ inputs: model.inputs, outputs: model.getLayer('dw').output as tf.SymbolicTensor });
+    const refNchw = tf.transpose(ref.predict(tf.tensor4d(x, [n, 10, 12, 3])) as tf.Tensor, [0, 3, 1, 2]).dataSync();
+    const xNchw = tf.transpose(tf.tensor4d(x, [n, 10, 12, 3]), [0, 3, 1, 2]).dataSync() as Float32Array;
+    const got = await runOnnx(encodeModel(onnxModel), { img: new ort.Tensor('float32', xNchw, [n, 3, 10, 12]) });
+    expect(maxAbsDiff(got[outputs[0].name].data as Float32Array, refNchw)).toBeLessThan(1e-5);
+  });
+
+  it('folds ZeroPadding2D into the following convolution instead of emitting a Pad node', () => {
+    const keras = readKerasModel(art.json, () => art.shard);
+    const { model: onnxModel } = convertKerasModel(keras);
+    const nodes = onnxModel.graph!.node!;
+    const c1 = nodes.find((nd) => nd.output![0] === 'c1')!;
+    expect(c1.attribute!.find((a) => a.name === 'pads')!.ints).toEqual([0, 0, 1, 1]);
+    // pad2 precedes a pooling layer, where zero padding is not equivalent to pooling pads: one Pad node.
+    expect(nodes.filter((nd) => nd.opType === 'Pad')).toHaveLength(1);
+  });
+});
+
+describe('convertKerasModel errors', () => {
+  it('names the layer and class it cannot convert', async () => {
+    await tf.setBackend('cpu');
+    const input = tf.input({ shape: [4] });
+    const out = tf.layers.layerNormalization({ name: 'ln' }).apply(input) as tf.SymbolicTensor;
+    const m = tf.model({ inputs: input, outputs: out });
+    const art = await artifactsOf(m);
+    const keras = readKerasModel(art.json, () => art.shard);
+    expect(() => convertKerasModel(keras)).toThrow(UnsupportedLayerError);
+    expect(() => convertKerasModel(keras)).toThrow(/"ln" \(LayerNormalization\)/);
+    m.dispose();
+  });
+});

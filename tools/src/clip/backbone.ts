@@ -1,0 +1,52 @@
+/**
+ * The clip model's image backbone: nsfwjs's MobileNetV2 (Keras, tfjs format) converted to ONNX and
+ * cut at the pooled 1280-d embedding. Also the input contract it was trained with.
+ */
+import { convertKerasModel, encodeModel, readKerasModel } from '@cataract/keras-onnx';
+import type { TensorSpec } from '@cataract/imaging';
+import { loadNsfwjsModel, shardReader, type NsfwjsModelName } from './nsfwjs-model';
+
+export const BACKBONE_MODEL: NsfwjsModelName = 'mobilenet_v2';
+/** AveragePooling2D(7x7) over the 7x7x1280 map, flattened: the pooled embedding. */
+export const EMBEDDING_LAYER = 'flatten_1';
+export const EMBEDDING_SIZE = 1280;
+export const INPUT_NAME = 'image';
+export const EMBEDDING_OUTPUT = 'embedding';
+
+/**
+ * nsfwjs feeds this model `img / 255` resized to 224x224 (tf.image.resizeBilinear to a square, no
+ * crop, no mean/std), i.e. NHWC float in [0, 1]. mean 0 / std 1 makes imageToTensor produce exactly
+ * v/255; 'fill' is the same aspect-ignoring resize.
+ */
+export const BACKBONE_INPUT: TensorSpec & { name: string } = {
+  name: INPUT_NAME,
+  layout: 'NHWC',
+  width: 224,
+  height: 224,
+  channels: 3,
+  mean: [0, 0, 0],
+  std: [1, 1, 1],
+  resize: 'fill',
+};
+
+export interface BuiltBackbone {
+  bytes: Uint8Array;
+  source: { package: string; version: string; license: string; model: string; layer: string };
+}
+
+export function buildBackbone(): BuiltBackbone {
+  const files = loadNsfwjsModel(BACKBONE_MODEL);
+  const keras = readKerasModel(files.modelJson, shardReader(files));
+  const { model } = convertKerasModel(keras, {
+    outputLayers: [EMBEDDING_LAYER],
+    outputNames: [EMBEDDING_OUTPUT],
+    inputNames: [INPUT_NAME],
+    layout: BACKBONE_INPUT.layout,
+    docString: `nsfwjs ${files.packageVersion} ${BACKBONE_MODEL} up to ${EMBEDDING_LAYER} (1280-d pooled embedding); input NHWC RGB in [0,1]`,
+    metadata: { source: `nsfwjs@${files.packageVersion}/dist/models/${BACKBONE_MODEL}`, license: files.license },
+  });
+  return {
+    bytes: encodeModel(model),
+    source: { package: 'nsfwjs', version: files.packageVersion, license: files.license, model: BACKBONE_MODEL, layer: EMBEDDING_LAYER },
+  };
+}

@@ -1,0 +1,31 @@
+import { intOption, numberOption, parseCli, UsageError } from '../src/common/args';
+
+const spec = {
+  data: { type: 'string', description: 'data dir', default: 'd' },
+  out: { type: 'string', description: 'out dir' },
+  verbose: { type: 'boolean', description: 'talk' },
+} as const;
+
+describe('parseCli', () => {
+  test('defaults and values', () => {
+    expect(parseCli('x', spec, [])).toEqual({ data: 'd' });
+    expect(parseCli('x', spec, ['--data', '/a', '--out=/b', '--verbose'])).toEqual({ data: '/a', out: '/b', verbose: true });
+  });
+  test('unknown options and positionals are usage errors naming the problem', () => {
+    expect(() => parseCli('x', spec, ['--bogus'])).toThrow(UsageError);
+    expect(() => parseCli('x', spec, ['stray'])).toThrow(UsageError);
+  });
+  test('--help prints usage and returns null', () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(parseCli('train', spec, ['--help'])).toBeNull();
+    expect(log.mock.calls[0][0]).toContain('--data <value>');
+    log.mockRestore();
+  });
+  test('number options validate', () => {
+    expect(intOption('seed', '7', 1)).toBe(7);
+    expect(intOption('seed', undefined, 1)).toBe(1);
+    expect(() => intOption('seed', '1.5', 1)).toThrow(/--seed must be an integer/);
+    expect(numberOption('lr', '0.05', 1)).toBe(0.05);
+    expect(() => numberOption('lr', 'abc', 1)).toThrow(/--lr must be a number/);
+  });
+});
