@@ -18,6 +18,8 @@ const OUT = join(REPO_ROOT, 'test-output', 'page');
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 const missing = !existsSync(CHROMIUM) ? `${CHROMIUM} absent (apt install chromium)` : !hasRedis && !EXTERNAL_URL ? 'redis-server absent' : undefined;
 const maybe = missing ? describe.skip : describe;
+// A first inference after start-up can take a while on a loaded 2-core machine; the page itself waits up to 60 s.
+jest.setTimeout(120_000);
 
 maybe(`the try-it page in chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let service: RunningService;
@@ -118,6 +120,9 @@ maybe(`the try-it page in chromium${missing ? ` (skipped: ${missing})` : ''}`, (
   it('can be worked by keyboard alone, and says how the cascade answered', async () => {
     const photo = await testPhoto('normal');
     const { page, problems } = await openPage({ viewport: { width: 1280, height: 900 } });
+    // Listen first: Playwright turns on file-chooser interception asynchronously, so a listener added
+    // in the same breath as the key press can miss the dialog on a loaded machine.
+    const chooserOpened = page.waitForEvent('filechooser', { timeout: 60_000 });
     const focused = (): Promise<string> => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.id || (document.activeElement as HTMLInputElement | null)?.value || '');
     await page.keyboard.press('Tab'); // skip link
     await page.keyboard.press('Tab');
@@ -127,7 +132,9 @@ maybe(`the try-it page in chromium${missing ? ` (skipped: ${missing})` : ''}`, (
     await page.keyboard.press('ArrowDown');
     expect(await page.isChecked('input[name="strategy"][value="cascade"]')).toBe(true);
     await page.keyboard.press('Shift+Tab');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    expect(await focused()).toBe('choose-button');
+    await page.keyboard.press('Enter');
+    const chooser = await chooserOpened;
     await chooser.setFiles({ name: photo.name, mimeType: photo.mimeType, buffer: photo.buffer });
     if ((await outcome(page)) === 'error') throw new Error(`page showed an error: ${await page.textContent('#error')}`);
     // Either the cascade decision, or (on a gateway without the ensemble) why a single model answered.

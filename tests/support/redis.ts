@@ -27,8 +27,8 @@ export function redisServerAvailable(): boolean {
 }
 
 /** A private, non-persistent redis-server on a free port (never the shared one), ready when this resolves. */
-export async function startRedis(opts: { maxmemory?: string } = {}): Promise<RedisServer> {
-  const port = await freePort();
+export async function startRedis(opts: { maxmemory?: string; port?: number } = {}): Promise<RedisServer> {
+  const port = opts.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'cataract-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
   if (opts.maxmemory) args.push('--maxmemory', opts.maxmemory);

@@ -1,16 +1,16 @@
 /**
  * npm run train:lgbm -- [--data DIR] [--out DIR] ...
- * Trains the default lgbm model: stratified validation split, resolution-augmented features from
- * @cataract/imaging, early stopping on a split carved from the training photos, retrain on all
- * training photos, then validation metrics (plain and re-encoded at 256 px / q85) and
- * models/lgbm/{model.txt, manifest.json, README.md}.
+ * Trains the default lgbm model: stratified validation split (reported only), resolution-augmented
+ * features from @cataract/imaging, the iteration count chosen by grouped k-fold CV on the training
+ * photos, a final fit on all training photos, then validation metrics (photos as they are and
+ * re-encoded at 256 px / q85) and models/lgbm/{model.txt, manifest.json, README.md}.
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
+import { LightgbmManifestSchema } from '@cataract/contracts';
 import { train, type TrainParams } from '@cataract/gbdt-trainer';
 import { LGBM_FEATURE_SET, probeImage } from '@cataract/imaging';
 import { loadModel } from 'lightgbm-ts-predictor';
-import { LightgbmManifestSchema } from '@cataract/contracts';
 import {
   binaryMetrics,
   defaultDataDir,
@@ -24,6 +24,7 @@ import {
   repoRoot,
   rocAuc,
   sha256File,
+  stratifiedFolds,
   stratifiedSplit,
   UsageError,
   VectorCache,
@@ -32,15 +33,17 @@ import {
   type LabelledImage,
 } from './common';
 import { planAugmentation, type Variant } from './lgbm/augment';
+import { crossValidate, type TrainRow } from './lgbm/cross-validate';
 import { extractAll } from './lgbm/features';
 import { renderModelCard } from './lgbm/model-card';
 
 const CLI = {
   data: { type: 'string', description: 'training photos: DIR/{cataract,normal}/*', default: path.relative(process.cwd(), defaultDataDir) || '.' },
   out: { type: 'string', description: 'output directory', default: path.relative(process.cwd(), path.join(repoRoot, 'models/lgbm')) || '.' },
-  seed: { type: 'string', description: 'seed of the split, augmentation and trainer', default: '42' },
+  seed: { type: 'string', description: 'seed of the split, folds, augmentation and trainer', default: '42' },
   'valid-fraction': { type: 'string', description: 'validation photos per class (reported, never trained on)', default: '0.2' },
-  'es-fraction': { type: 'string', description: 'training photos held out for early stopping', default: '0.2' },
+  'cv-folds': { type: 'string', description: 'folds (over training photos) choosing the iteration count', default: '5' },
+  'max-iterations': { type: 'string', description: 'iterations trained per fold', default: '800' },
   copies: { type: 'string', description: 'augmented copies per training photo', default: '4' },
   'min-side': { type: 'string', description: 'smallest augmented long side (px)', default: '160' },
   'max-side': { type: 'string', description: 'largest augmented long side (px)', default: '400' },
@@ -48,20 +51,21 @@ const CLI = {
   'max-quality': { type: 'string', description: 'highest augmented JPEG quality', default: '95' },
   concurrency: { type: 'string', description: 'images decoded in parallel', default: '4' },
   'cache-dir': { type: 'string', description: 'optional feature cache directory (speeds up re-runs)' },
-  'num-leaves': { type: 'string', description: 'num_leaves', default: '8' },
-  'learning-rate': { type: 'string', description: 'learning_rate', default: '0.05' },
-  'max-iterations': { type: 'string', description: 'iteration cap for early stopping', default: '1500' },
-  'early-stopping': { type: 'string', description: 'early_stopping_rounds', default: '100' },
+  'num-leaves': { type: 'string', description: 'num_leaves', default: '16' },
+  'learning-rate': { type: 'string', description: 'learning_rate', default: '0.03' },
+  'min-data-in-leaf': { type: 'string', description: 'min_data_in_leaf', default: '30' },
 } as const;
 
 const LABEL_VALUE = { cataract: 1, normal: 0 } as const;
+const THRESHOLD = 0.5;
 
 async function main(): Promise<void> {
   const o = parseCli('npm run train:lgbm --', CLI);
   if (!o) return;
   const seed = intOption('seed', o.seed, 42);
   const validFraction = numberOption('valid-fraction', o['valid-fraction'], 0.2);
-  const esFraction = numberOption('es-fraction', o['es-fraction'], 0.2);
+  const cvFolds = intOption('cv-folds', o['cv-folds'], 5);
+  const maxIterations = intOption('max-iterations', o['max-iterations'], 800);
   const concurrency = intOption('concurrency', o.concurrency, 4);
   const aug = {
     copies: intOption('copies', o.copies, 4),
@@ -76,10 +80,10 @@ async function main(): Promise<void> {
   const cache = new VectorCache(o['cache-dir'] ? path.resolve(o['cache-dir']) : undefined);
   const params: Partial<TrainParams> = {
     objective: 'binary',
-    learning_rate: numberOption('learning-rate', o['learning-rate'], 0.05),
-    num_leaves: intOption('num-leaves', o['num-leaves'], 8),
-    max_depth: 4,
-    min_data_in_leaf: 20,
+    learning_rate: numberOption('learning-rate', o['learning-rate'], 0.03),
+    num_leaves: intOption('num-leaves', o['num-leaves'], 16),
+    max_depth: -1,
+    min_data_in_leaf: intOption('min-data-in-leaf', o['min-data-in-leaf'], 30),
     min_sum_hessian_in_leaf: 1e-3,
     lambda_l2: 1,
     feature_fraction: 0.7,
@@ -88,21 +92,19 @@ async function main(): Promise<void> {
     max_bin: 255,
     seed,
   };
-  const maxIterations = intOption('max-iterations', o['max-iterations'], 1500);
-  const earlyStopping = intOption('early-stopping', o['early-stopping'], 100);
 
-  // 1. Photos and splits (photo level, so a photo and its copies are always on the same side).
+  // 1. Photos and splits, at photo level: a photo and its copies are always on the same side.
   const images = listLabelledImages(dataDir);
   const { train: trainImgs, valid: validImgs } = stratifiedSplit(images, validFraction, seed);
-  const { train: fitImgs, valid: esImgs } = stratifiedSplit(trainImgs, esFraction, seed + 1);
+  const photoFold = stratifiedFolds(trainImgs, cvFolds, seed + 1);
   const count = (xs: LabelledImage[], l: string) => xs.filter((x) => x.label === l).length;
   const counts = Object.fromEntries(
     (['cataract', 'normal'] as const).map((l) => [l, { total: count(images, l), train: count(trainImgs, l), valid: count(validImgs, l) }]),
   );
   console.log(`data: ${dataDir}`);
-  console.log(`photos: ${images.length} (train ${trainImgs.length} = fit ${fitImgs.length} + early-stopping ${esImgs.length}, validation ${validImgs.length})`);
+  console.log(`photos: ${images.length}; training ${trainImgs.length}, validation ${validImgs.length} (stratified, seed ${seed})`);
 
-  // 2. Features: training photos + augmented copies, validation photos plain and re-encoded.
+  // 2. Features: training photos + augmented copies, validation photos as they are and re-encoded.
   const trainJobs = planAugmentation(trainImgs, aug);
   const validPlainJobs = validImgs.map((item) => ({ item, variant: {} as Variant }));
   const validReJobs = validImgs.map((item) => ({ item, variant: { longSide: 256, quality: 85 } as Variant }));
@@ -118,64 +120,52 @@ async function main(): Promise<void> {
       }
     },
   });
-  const trainFeats = feats.slice(0, trainJobs.length);
+  const photoIndex = new Map(trainImgs.map((x, i) => [x.path, i]));
+  const trainRows: TrainRow[] = trainJobs.map((j, i) => ({
+    photo: photoIndex.get(j.item.path)!,
+    original: j.variant.longSide === undefined,
+    features: feats[i],
+    label: LABEL_VALUE[j.item.label],
+  }));
   const validPlain = feats.slice(trainJobs.length, trainJobs.length + validImgs.length);
   const validRe = feats.slice(trainJobs.length + validImgs.length);
-
-  const esSet = new Set(esImgs.map((x) => x.path));
-  const rowsOf = (pred: (j: (typeof trainJobs)[number]) => boolean) => {
-    const rows: Float64Array[] = [];
-    const labels: number[] = [];
-    trainJobs.forEach((j, i) => {
-      if (pred(j)) {
-        rows.push(trainFeats[i]);
-        labels.push(LABEL_VALUE[j.item.label]);
-      }
-    });
-    return { rows, labels };
-  };
-  const fitSet = rowsOf((j) => !esSet.has(j.item.path));
-  const esSetRows = rowsOf((j) => esSet.has(j.item.path));
-  const allTrain = rowsOf(() => true);
   const featureNames = [...LGBM_FEATURE_SET.names];
 
-  // 3. Early stopping on the held-out training photos, then retrain on all training photos.
-  console.log(`stage 1: fit ${fitSet.rows.length} rows, early stopping on ${esSetRows.rows.length} rows (training photos only)`);
-  const stage1 = train({ ...params, num_iterations: maxIterations, early_stopping_rounds: earlyStopping }, fitSet, {
-    valid: esSetRows,
-    featureNames,
-    onProgress: (e) => {
-      if (e.iteration % 50 === 0) console.log(`  [${e.iteration}] train ${e.metric} ${e.trainLoss.toFixed(5)}  early-stop ${e.metric} ${e.validLoss!.toFixed(5)}`);
-    },
-  });
-  const bestIteration = stage1.bestIteration;
-  const esLoss = stage1.history.validLoss[bestIteration - 1];
-  console.log(`  best iteration ${bestIteration} (early-stop logloss ${esLoss.toFixed(5)})`);
+  // 3. Iteration count from grouped CV on the training photos, then the final fit on all of them.
+  console.log(`cross-validation: ${cvFolds} folds over ${trainImgs.length} training photos (${trainRows.length} rows), ${maxIterations} iterations each`);
+  const cv = crossValidate(trainRows, photoFold, params, maxIterations, featureNames, (m) => console.log(m));
+  console.log(`  best iteration ${cv.bestIteration} (mean held-out logloss ${cv.bestLoss.toFixed(4)})`);
+  console.log(formatMetrics(`  out-of-fold, training photos as they are`, cv.original));
+  console.log(formatMetrics(`  out-of-fold, augmented copies`, cv.augmented));
 
-  console.log(`stage 2: retrain on all ${allTrain.rows.length} training rows for ${bestIteration} iterations`);
-  const finalParams = { ...params, num_iterations: bestIteration };
-  const booster = train(finalParams, allTrain, {
-    featureNames,
-    onProgress: (e) => {
-      if (e.iteration % 50 === 0 || e.iteration === bestIteration) console.log(`  [${e.iteration}] train ${e.metric} ${e.trainLoss.toFixed(5)}`);
+  console.log(`final fit: all ${trainRows.length} training rows, ${cv.bestIteration} iterations`);
+  const finalParams = { ...params, num_iterations: cv.bestIteration };
+  const booster = train(
+    finalParams,
+    { rows: trainRows.map((r) => r.features), labels: trainRows.map((r) => r.label) },
+    {
+      featureNames,
+      onProgress: (e) => {
+        if (e.iteration % 100 === 0 || e.iteration === cv.bestIteration) console.log(`  [${e.iteration}] train ${e.metric} ${e.trainLoss.toFixed(5)}`);
+      },
     },
-  });
+  );
   const modelText = booster.toModelString();
 
   // 4. Evaluate through the predictor that serves the model (the written text, not in-memory trees).
   const served = loadModel(modelText);
-  const threshold = 0.5;
   const validLabels = validImgs.map((x) => LABEL_VALUE[x.label]);
-  const plain = binaryMetrics(served.predictMany(flatten(validPlain)), validLabels, threshold);
-  const reencoded = binaryMetrics(served.predictMany(flatten(validRe)), validLabels, threshold);
+  const plain = binaryMetrics(served.predictMany(flatten(validPlain)), validLabels, THRESHOLD);
+  const reencoded = binaryMetrics(served.predictMany(flatten(validRe)), validLabels, THRESHOLD);
   const longSides = await mapLimit(validImgs, concurrency, async (x) => {
     const m = await probeImage(await readFile(x.path));
-    return -Math.max(m.width, m.height); // smaller photo -> more "cataract-like" is false; negate so AUC > 0.5 means separable
+    return Math.max(m.width, m.height);
   });
-  const shortcutAuc = Math.max(rocAuc(longSides, validLabels), 1 - rocAuc(longSides, validLabels));
+  const sideAuc = rocAuc(longSides, validLabels);
+  const shortcutAuc = Math.max(sideAuc, 1 - sideAuc);
   console.log(formatMetrics('validation (photos as they are)', plain));
   console.log(formatMetrics('validation (long side 256 px, JPEG q85)', reencoded));
-  console.log(`shortcut reference: image long side alone on validation, ROC-AUC ${shortcutAuc.toFixed(4)}`);
+  console.log(`shortcut reference: the image long side alone separates the validation photos with ROC-AUC ${shortcutAuc.toFixed(4)}`);
 
   // 5. Model, manifest, model card.
   const modelFile = path.join(outDir, 'model.txt');
@@ -187,8 +177,8 @@ async function main(): Promise<void> {
     long_side: [aug.minLongSide, aug.maxLongSide] as [number, number],
     jpeg_quality: [aug.minQuality, aug.maxQuality] as [number, number],
   };
-  const recordedParams = { ...finalParams, early_stopping_rounds_stage1: earlyStopping, max_iterations_stage1: maxIterations };
-  const manifest = LightgbmManifestSchema.parse({
+  const command = `npm run train:lgbm${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
+  const manifest = {
     name: 'lgbm',
     version: modelVersion('lgbm', sha256),
     runtime: 'lightgbm',
@@ -196,45 +186,50 @@ async function main(): Promise<void> {
     sha256,
     labels: ['normal', 'cataract'],
     positive_label: 'cataract',
-    threshold,
+    threshold: THRESHOLD,
     created: new Date().toISOString(),
     feature_set: { name: LGBM_FEATURE_SET.name, version: LGBM_FEATURE_SET.version },
     training: {
       trainer: '@cataract/gbdt-trainer',
-      command: 'npm run train:lgbm',
+      command,
       data_dir: relData,
       counts,
       seed,
-      split: { valid_fraction: validFraction, early_stopping_fraction_of_train: esFraction, stratified: true },
+      split: { valid_fraction: validFraction, stratified: true, unit: 'photo' },
       augmentation,
-      train_rows: allTrain.rows.length,
-      best_iteration: bestIteration,
-      early_stopping_logloss: esLoss,
-      params: recordedParams,
+      train_rows: trainRows.length,
+      iteration_selection: {
+        method: `${cv.folds}-fold stratified CV over training photos (grouped by photo), lowest mean held-out logloss`,
+        max_iterations: maxIterations,
+        best_iteration: cv.bestIteration,
+        cv_logloss: cv.bestLoss,
+        out_of_fold: cv.original,
+        out_of_fold_augmented: cv.augmented,
+      },
+      params: finalParams,
     },
     metrics: { validation: plain, validation_reencoded_256: reencoded },
-  });
+  };
+  // Validate against the actor's schema before writing; the object (in MANIFEST.md field order) is what gets written.
+  LightgbmManifestSchema.parse(manifest);
   await writeManifest(outDir, manifest);
-  const imp = booster.trees.length ? topFeatures(booster.toModelString()) : [];
   const card = renderModelCard({
-    command: `npm run train:lgbm${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
+    command,
     dataDir: relData,
     counts,
     seed,
     validFraction,
-    esFraction,
     augmentation,
-    trainRows: allTrain.rows.length,
+    trainRows: trainRows.length,
     params: finalParams,
-    bestIteration,
-    esLoss,
+    cv,
     featureSet: { name: LGBM_FEATURE_SET.name, version: LGBM_FEATURE_SET.version, count: featureNames.length },
-    threshold,
+    threshold: THRESHOLD,
     plain,
     reencoded,
     shortcutAuc,
     sha256,
-    topFeatures: imp,
+    topFeatures: topFeatures(modelText),
   });
   await writeFileAtomic(path.join(outDir, 'README.md'), card);
   console.log(`wrote ${modelFile} (sha256 ${sha256}), manifest.json, README.md`);
@@ -248,15 +243,14 @@ function flatten(rows: readonly Float64Array[]): Float64Array {
   return out;
 }
 
-/** The first few names of the model's `feature_importances:` section. */
+/** The first entries of the model's `feature_importances:` section (name=split count). */
 function topFeatures(modelText: string, k = 8): string[] {
-  const start = modelText.indexOf('\nfeature_importances:\n');
-  const lines = modelText.slice(start + 22).split('\n');
+  const marker = '\nfeature_importances:\n';
+  const lines = modelText.slice(modelText.indexOf(marker) + marker.length).split('\n');
   const out: string[] = [];
   for (const l of lines) {
-    if (!l.includes('=')) break;
+    if (!l.includes('=') || out.length === k) break;
     out.push(l);
-    if (out.length === k) break;
   }
   return out;
 }

@@ -26,7 +26,7 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
   const files = await loadModelFiles(config.modelsDir, config.model);
   const runtime = createRuntime(files, { maxPixels: config.maxImagePixels });
   await runtime.load();
-  logger.info({ model: config.model, version: files.manifest.version, runtime: runtime.kind }, 'model loaded');
+  logger.info({ version: files.manifest.version, runtime: runtime.kind }, 'model loaded');
 
   const redis = createActorRedis(config.redisUrl, `actor:${config.model}:${config.actorId}`, logger);
   const scheduler = createScheduler(runtime);
@@ -75,7 +75,7 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
   void worker.run().catch((err: Error) => logger.error({ err: err.message }, 'worker stopped with an error'));
   await worker.waitUntilReady();
   await heartbeat.start();
-  logger.info({ actorId: config.actorId, concurrency: config.concurrency, queue: QUEUE_NAMES[config.model] }, 'actor ready');
+  logger.info({ concurrency: config.concurrency, queue: QUEUE_NAMES[config.model] }, 'actor ready');
 
   let closing: Promise<void> | undefined;
   const close = () =>

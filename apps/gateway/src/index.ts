@@ -4,6 +4,8 @@ export type { AppDeps } from './app';
 export { loadConfig } from './config';
 export type { GatewayConfig } from './config';
 export { startGatewayWorker } from './worker';
+export { createGatewayServices } from './services';
+export type { GatewayServices } from './services';
 export type { GatewayWorker } from './worker';
 export { ModelClient } from './model-client';
 export type { StoredUpload, RequestContext } from './model-client';

@@ -49,6 +49,12 @@ async function run(config: SupervisorConfig, log: Logger): Promise<number> {
     else log.warn({ model: m.type, reason: m.reason }, 'model missing: not served, not required by /health');
   }
 
+  // Before any Redis is started: a missing build is the likeliest first-run mistake.
+  const anyActor = models.some((m) => m.present && config.actors[m.type] > 0);
+  for (const entry of [config.gatewayEntry, ...(anyActor ? [config.actorEntry] : [])]) {
+    if (!existsSync(entry)) throw new ConfigError(`${entry} not found: build the project first (npm run build)`);
+  }
+
   const endpoint = await ensureRedis({
     url: config.redisUrl,
     probeTimeoutMs: config.redisProbeTimeoutMs,
@@ -58,9 +64,6 @@ async function run(config: SupervisorConfig, log: Logger): Promise<number> {
   embeddedRedis = endpoint.embedded;
 
   const plan = planCluster(config, models, endpoint.url);
-  for (const entry of [config.gatewayEntry, ...(plan.actors.length > 0 ? [config.actorEntry] : [])]) {
-    if (!existsSync(entry)) throw new ConfigError(`${entry} not found: build the project first (npm run build)`);
-  }
   if (plan.served.length === 0) log.warn({ modelsDir: config.modelsDir }, 'no model to serve: starting the gateway alone');
 
   if (!stopping) {

@@ -28,6 +28,9 @@ export async function probeRedis(url: string, timeoutMs: number): Promise<RedisP
     retryStrategy: () => null,
     enableOfflineQueue: false,
     enableReadyCheck: false,
+    // ioredis arms this timer on disconnect even for a socket that never connected; keep it short
+    // so a failed probe does not hold the event loop for its 2 s default.
+    disconnectTimeout: 100,
   });
   // connect() only rejects with "Connection is closed."; the socket's own error says why.
   let socketError: Error | undefined;

@@ -1,3 +1,4 @@
+import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,7 @@ const node = (script: string, env: NodeJS.ProcessEnv = {}) => ({
   command: process.execPath,
   args: ['-e', script],
   env: { ...process.env, ...env },
-  stdio: 'ignore' as const,
+  stdio: 'ignore' as StdioOptions,
 });
 const alive = (pid: number) => {
   try {
@@ -23,6 +24,11 @@ const alive = (pid: number) => {
 };
 const nextExit = (child: SupervisedChild) => new Promise<ChildExit>((resolve) => child.once('exit', resolve));
 const nextSpawn = (child: SupervisedChild) => new Promise<number>((resolve) => child.once('spawn', resolve));
+/** The first line a started child (spawned with a piped stdout) prints. */
+const readyLine = (child: SupervisedChild) => {
+  const proc = (child as unknown as { proc: ChildProcess }).proc;
+  return new Promise<string>((resolve) => proc.stdout!.once('data', (d) => resolve(String(d).trim())));
+};
 
 describe('SupervisedChild', () => {
   const children: SupervisedChild[] = [];
@@ -61,12 +67,11 @@ describe('SupervisedChild', () => {
   it('stop() sends SIGTERM, waits for the exit and does not restart', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'supervisor-child-'));
     const marker = path.join(dir, 'got');
-    const script = `process.on('SIGTERM', () => { require('fs').writeFileSync(${JSON.stringify(marker)}, 'SIGTERM'); process.exit(0); }); setInterval(() => {}, 1000)`;
-    const child = supervise(node(script));
-    const spawned = nextSpawn(child);
+    const script = `process.on('SIGTERM', () => { require('fs').writeFileSync(${JSON.stringify(marker)}, 'SIGTERM'); process.exit(0); });
+      console.log('ready'); setInterval(() => {}, 1000)`;
+    const child = supervise({ ...node(script), stdio: ['ignore', 'pipe', 'ignore'] });
     child.start();
-    await spawned;
-    await new Promise((r) => setTimeout(r, 300)); // let it install its handler
+    await readyLine(child); // its handler is installed
     const exit = nextExit(child);
     await child.stop(5000);
     expect(await exit).toMatchObject({ code: 0, restartInMs: null });
@@ -82,17 +87,9 @@ describe('SupervisedChild', () => {
       const g = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
       console.log(g.pid);
       setInterval(() => {}, 1000);`;
-    const child = new SupervisedChild(
-      { name: 'stubborn', command: process.execPath, args: ['-e', script], env: process.env, stdio: ['ignore', 'pipe', 'ignore'] },
-      backoff(),
-      log,
-    );
-    children.push(child);
-    const spawned = nextSpawn(child);
+    const child = supervise({ ...node(script), stdio: ['ignore', 'pipe', 'ignore'] }, 'stubborn');
     child.start();
-    await spawned;
-    const proc = (child as unknown as { proc: import('node:child_process').ChildProcess }).proc;
-    const grandchild = await new Promise<number>((resolve) => proc.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
+    const grandchild = Number(await readyLine(child)); // printed once its SIGTERM handler is in place
     const exit = nextExit(child);
     await child.stop(300);
     expect(await exit).toMatchObject({ signal: 'SIGKILL', restartInMs: null });

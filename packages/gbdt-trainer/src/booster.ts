@@ -54,17 +54,21 @@ export class Booster {
     return this.featureNames.length;
   }
 
-  /** Raw score (sum of tree outputs, in tree order, as LightGBM sums them). */
-  predictRaw(row: ArrayLike<number>): number {
+  /**
+   * Raw score: sum of the first `numIterations` tree outputs (all when omitted or <= 0), in tree
+   * order, as LightGBM sums them.
+   */
+  predictRaw(row: ArrayLike<number>, numIterations = 0): number {
     if (row.length !== this.numFeatures) throw new InvalidDataError(`row has ${row.length} features, model expects ${this.numFeatures}`);
+    const n = numIterations > 0 ? Math.min(numIterations, this.trees.length) : this.trees.length;
     let s = 0;
-    for (const t of this.trees) s += t.predict(row);
+    for (let k = 0; k < n; k++) s += this.trees[k].predict(row);
     return s;
   }
 
-  /** Transformed output (probability for binary). */
-  predict(row: ArrayLike<number>): number {
-    return this.objective.transform(this.predictRaw(row));
+  /** Transformed output (probability for binary) of the first `numIterations` trees (all by default). */
+  predict(row: ArrayLike<number>, numIterations = 0): number {
+    return this.objective.transform(this.predictRaw(row, numIterations));
   }
 
   /** LightGBM v4 text model. */

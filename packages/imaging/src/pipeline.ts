@@ -1,9 +1,9 @@
 import sharp from 'sharp';
+import { ImageRejectedError } from './errors';
+import { DecodeLimits, ImageProbe, errorText, probeImage, resolveMaxPixels } from './probe';
 
 /** sharp's pipeline type (its .d.mts types are not namespace-importable under node10 resolution). */
 export type SharpPipeline = ReturnType<typeof sharp>;
-import { ImageRejectedError } from './errors';
-import { DecodeLimits, ImageProbe, errorText, probeImage, resolveMaxPixels } from './probe';
 
 /**
  * The single decode configuration shared by decodeImage, imageToTensor, the lgbm features and

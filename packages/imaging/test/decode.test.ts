@@ -13,7 +13,7 @@ async function code(p: Promise<unknown>): Promise<string> {
 }
 
 /** 40x20: left half red, right half blue. */
-function halves(): sharp.Sharp {
+function halves(): ReturnType<typeof sharp> {
   const data = Buffer.alloc(40 * 20 * 3);
   for (let y = 0; y < 20; y++) {
     for (let x = 0; x < 40; x++) data.set(x < 20 ? [255, 0, 0] : [0, 0, 255], (y * 40 + x) * 3);

@@ -50,7 +50,7 @@ export async function solidImage(width: number, height: number, rgb: Rgb, format
   return encode(img, format);
 }
 
-function encode(img: sharp.Sharp, format: 'jpeg' | 'png' | 'webp'): Promise<Buffer> {
+function encode(img: ReturnType<typeof sharp>, format: 'jpeg' | 'png' | 'webp'): Promise<Buffer> {
   if (format === 'png') return img.png().toBuffer();
   if (format === 'webp') return img.webp({ quality: 95 }).toBuffer();
   return img.jpeg({ quality: 95 }).toBuffer();

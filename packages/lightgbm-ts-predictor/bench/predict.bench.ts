@@ -5,10 +5,11 @@
  *
  *   npm run bench -w packages/lightgbm-ts-predictor
  *
- * Options (env): BENCH_SECONDS (default 4) per measurement, BENCH_WARMUP_SECONDS (default 1).
+ * Options (env): BENCH_SECONDS (default 4) per measurement, BENCH_WARMUP_SECONDS (default 1),
+ * LGBM_CONFORMANCE_DIR (default ../shared/conformance/lightgbm).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LightGBMModel, parseFeatureText, Predictor } from 'lightgbm-ts-predictor';
 
@@ -19,22 +20,29 @@ interface CaseFile {
   skipFirstColumn: boolean;
 }
 
-const CONFORMANCE_DIR = resolve(__dirname, '../../../../../shared/conformance/lightgbm');
+const CONFORMANCE_DIR = process.env.LGBM_CONFORMANCE_DIR ?? resolve(__dirname, '../../../../../shared/conformance/lightgbm');
 const CASES = ['multiclass-5class', 'binary-dart-breast-cancer'];
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
 const BATCH = 1000;
 
-interface Result {
+interface Throughput {
+  /** Rows per wall-clock second. */
+  wall: number;
+  /** Rows per second of CPU time used by this process (less sensitive to a busy shared machine). */
+  cpu: number;
+}
+
+interface Result extends Throughput {
   name: string;
   trees: number;
   mode: string;
-  rowsPerSecond: number;
 }
 
-/** Run `step` (which predicts `rowsPerStep` rows) repeatedly for `seconds`; rows per second. */
-function measure(step: () => void, rowsPerStep: number, seconds: number): number {
+/** Run `step` (which predicts `rowsPerStep` rows) repeatedly for `seconds`. */
+function measure(step: () => void, rowsPerStep: number, seconds: number): Throughput {
   const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   let steps = 0;
   let now = start;
@@ -43,7 +51,9 @@ function measure(step: () => void, rowsPerStep: number, seconds: number): number
     steps += 64;
     now = process.hrtime.bigint();
   }
-  return (steps * rowsPerStep) / (Number(now - start) / 1e9);
+  const cpu = process.cpuUsage(cpuStart);
+  const rows = steps * rowsPerStep;
+  return { wall: rows / (Number(now - start) / 1e9), cpu: rows / ((cpu.user + cpu.system) / 1e6) };
 }
 
 function benchCase(name: string): Result[] {
@@ -80,7 +90,7 @@ function benchCase(name: string): Result[] {
     [`batch ${BATCH} (predictMany)`, many, BATCH],
   ] as const) {
     measure(step, rowsPerStep, WARMUP_SECONDS);
-    results.push({ name, trees: model.numTrees, mode, rowsPerSecond: measure(step, rowsPerStep, SECONDS) });
+    results.push({ name, trees: model.numTrees, mode, ...measure(step, rowsPerStep, SECONDS) });
   }
   return results;
 }
@@ -90,16 +100,17 @@ function main(): void {
     console.log(`predict.bench: skipped, ${CONFORMANCE_DIR} is absent (the shared conformance models are not in the repo)`);
     return;
   }
+  const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
   console.log(
     `predict.bench: ${new Date().toISOString()} node ${process.version} ${cpus().length} x ${cpus()[0]?.model ?? '?'}; ` +
-      `${SECONDS}s per measurement after ${WARMUP_SECONDS}s warm-up, single thread`,
+      `${SECONDS}s per measurement after ${WARMUP_SECONDS}s warm-up, single thread; load average before: ${load()}`,
   );
   const results = CASES.flatMap(benchCase);
-  console.log('| model | trees | mode | rows/s |');
-  console.log('| --- | ---: | --- | ---: |');
-  for (const r of results) {
-    console.log(`| ${r.name} | ${r.trees} | ${r.mode} | ${Math.round(r.rowsPerSecond).toLocaleString('en-US')} |`);
-  }
+  const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+  console.log('| model | trees | mode | rows/s (wall) | rows/s (per CPU second) |');
+  console.log('| --- | ---: | --- | ---: | ---: |');
+  for (const r of results) console.log(`| ${r.name} | ${r.trees} | ${r.mode} | ${fmt(r.wall)} | ${fmt(r.cpu)} |`);
+  console.log(`load average after: ${load()}`);
 }
 
 main();

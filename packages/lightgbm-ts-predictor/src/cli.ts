@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { LightGBMPredictorError } from './errors';
+import { CliUsageError, FeatureInputError, FileReadError, LightGBMPredictorError, ModelFormatError } from './errors';
 import { FEATURE_FORMATS, FeatureFormat, parseFeatureText } from './features-input';
 import { LightGBMModel } from './model';
 import { formatDouble } from './text-numbers';
@@ -37,8 +37,6 @@ const processIo: CliIo = {
   readStdin: () => readFileSync(0, 'utf8'),
 };
 
-class UsageError extends Error {}
-
 interface CliOptions {
   readonly modelPath: string;
   readonly featuresPath: string;
@@ -55,7 +53,7 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
   try {
     options = parseCommandLine(argv);
   } catch (err) {
-    if (!(err instanceof UsageError || isParseArgsError(err))) throw err;
+    if (!(err instanceof CliUsageError || isParseArgsError(err))) throw err;
     io.stderr(`lgbm-predict: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
   }
@@ -67,8 +65,12 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
     run(options, io);
     return 0;
   } catch (err) {
-    if (err instanceof LightGBMPredictorError || err instanceof FileReadError) {
-      io.stderr(`lgbm-predict: ${(err as Error).message}\n`);
+    if (err instanceof LightGBMPredictorError) {
+      // Name the file the line number refers to.
+      let file = '';
+      if (err instanceof ModelFormatError) file = `${displayPath(options.modelPath)}: `;
+      if (err instanceof FeatureInputError) file = `${displayPath(options.featuresPath)}: `;
+      io.stderr(`lgbm-predict: ${file}${err.message}\n`);
       return 1;
     }
     throw err;
@@ -104,8 +106,6 @@ function run(options: CliOptions, io: CliIo): void {
   }
 }
 
-class FileReadError extends Error {}
-
 function readText(path: string, what: string, io: CliIo): string {
   if (path === '-') return io.readStdin();
   try {
@@ -132,11 +132,12 @@ function parseCommandLine(argv: readonly string[]): CliOptions | undefined {
     },
   });
   if (values.help) return undefined;
-  if (positionals.length !== 2) throw new UsageError(`expected MODEL and FEATURES, got ${positionals.length} argument(s)`);
+  if (positionals.length !== 2) throw new CliUsageError(`expected MODEL and FEATURES, got ${positionals.length} argument(s)`);
+  if (positionals[0] === '-' && positionals[1] === '-') throw new CliUsageError('MODEL and FEATURES cannot both be stdin');
   const format = values.format;
-  if (format === undefined) throw new UsageError('--format tsv|libsvm is required');
+  if (format === undefined) throw new CliUsageError('--format tsv|libsvm is required');
   if (!(FEATURE_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format must be tsv or libsvm, got "${format}"`);
+    throw new CliUsageError(`--format must be tsv or libsvm, got "${format}"`);
   }
   return {
     modelPath: positionals[0] as string,
@@ -151,11 +152,15 @@ function parseCommandLine(argv: readonly string[]): CliOptions | undefined {
 
 function integerOption(name: string, raw: string | undefined): number {
   if (raw === undefined) return 0;
-  if (!/^[+-]?\d+$/.test(raw.trim())) throw new UsageError(`${name} needs an integer, got "${raw}"`);
+  if (!/^[+-]?\d+$/.test(raw.trim())) throw new CliUsageError(`${name} needs an integer, got "${raw}"`);
   return Number(raw);
 }
 
 function isParseArgsError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+function displayPath(path: string): string {
+  return path === '-' ? '<stdin>' : path;
 }

@@ -45,3 +45,9 @@ export class FeatureInputError extends LightGBMPredictorError {
 
 /** A prediction call got arguments of the wrong shape (row length, output buffer size, options). */
 export class PredictArgumentError extends LightGBMPredictorError {}
+
+/** The CLI could not read an input file (missing, unreadable). */
+export class FileReadError extends LightGBMPredictorError {}
+
+/** Bad CLI arguments (exit code 2). */
+export class CliUsageError extends LightGBMPredictorError {}

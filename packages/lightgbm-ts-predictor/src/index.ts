@@ -7,7 +7,9 @@ export { Predictor } from './predictor';
 export type { FeatureRows, PredictOptions } from './predictor';
 export type { Objective, TransformKind } from './objective';
 export {
+  CliUsageError,
   FeatureInputError,
+  FileReadError,
   LightGBMPredictorError,
   ModelFormatError,
   PredictArgumentError,

@@ -152,7 +152,9 @@ export function parseModelText(text: string): ParsedModel {
         fieldLine(fields, 'tree_sizes'),
       );
     }
-    for (let t = 0; t < trees.length; t++) {
+    // LightGBM finds tree t at the sum of the sizes before it, so every size but the last one
+    // must be exact; a mismatch means an edited or damaged file that LightGBM would misread.
+    for (let t = 0; t + 1 < trees.length; t++) {
       if (header.treeSizes[t] !== blockSizes[t]) {
         throw new ModelFormatError(
           `tree ${t} block is ${blockSizes[t]} bytes but tree_sizes says ${header.treeSizes[t]} (edited or damaged file)`,

@@ -111,7 +111,7 @@ export class Predictor {
     const first = this.startIteration;
     const end = first + this.iterationCount;
     for (let c = 0; c < k; c++) {
-      // Summed iteration by iteration, as LightGBM does, so rounding matches.
+      // Each class summed in iteration order, as GBDT::PredictRaw adds them, so rounding matches.
       let sum = 0;
       for (let it = first; it < end; it++) sum += treeOutput(forest, it * k + c, x, base);
       out[offset + c] = sum;

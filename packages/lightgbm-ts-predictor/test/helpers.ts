@@ -7,7 +7,9 @@ export const PACKAGE_DIR = path.resolve(__dirname, '..');
 export const FIXTURES_DIR = path.join(__dirname, 'fixtures');
 export const CLI_BIN = path.join(PACKAGE_DIR, 'bin', 'lgbm-predict.js');
 export const CLI_DIST = path.join(PACKAGE_DIR, 'dist', 'cli.js');
-export const CONFORMANCE_DIR = path.resolve(__dirname, '../../../../shared/conformance/lightgbm');
+/** LightGBM conformance cases; LGBM_CONFORMANCE_DIR points the tests at another set of cases. */
+export const CONFORMANCE_DIR =
+  process.env.LGBM_CONFORMANCE_DIR ?? path.resolve(__dirname, '../../../../shared/conformance/lightgbm');
 
 export function fixturePath(name: string): string {
   return path.join(FIXTURES_DIR, name);

@@ -110,10 +110,15 @@ describe('tree_sizes consistency', () => {
   });
 
   it('a tree block whose size differs from tree_sizes (edited file) is reported at its Tree= line', () => {
-    const text = BINARY.replace('leaf_value=0.25 -0.75', 'leaf_value=0.255 -0.75');
+    const text = BINARY.replace('leaf_value=-0.4 0.6', 'leaf_value=-0.45 0.6');
     const err = formatError(text);
-    expect(err.message).toMatch(/tree 1 block is \d+ bytes but tree_sizes says \d+/);
-    expect(err.line).toBe(lineOf(text, 'Tree=1'));
+    expect(err.message).toMatch(/tree 0 block is \d+ bytes but tree_sizes says \d+/);
+    expect(err.line).toBe(lineOf(text, 'Tree=0'));
+  });
+
+  it('the last size is not checked: LightGBM never uses it to find a tree', () => {
+    const text = BINARY.replace('leaf_value=0.25 -0.75', 'leaf_value=0.255 -0.75');
+    expect(loadModel(text).createPredictor({ rawScore: true }).predict([0, 0])[0]).toBeCloseTo(-0.4 + 0.255, 15);
   });
 
   it('a non-numeric tree_sizes entry is reported', () => {

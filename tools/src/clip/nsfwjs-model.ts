@@ -30,12 +30,10 @@ export function loadNsfwjsModel(name: NsfwjsModelName = 'mobilenet_v2'): NsfwjsM
   const dir = path.join(root, 'dist', 'models', name);
   const modelFile = path.join(dir, 'model.min.js');
   if (!existsSync(modelFile)) throw new Error(`nsfwjs model not found: ${modelFile} (is nsfwjs installed?)`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const modelJson = require(modelFile) as TfjsModelJson;
   const shards = new Map<string, Uint8Array>();
   for (const group of modelJson.weightsManifest) {
     for (const p of group.paths) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const b64 = require(path.join(dir, `${p}.min.js`)) as unknown;
       if (typeof b64 !== 'string') throw new Error(`nsfwjs shard ${p}.min.js does not export a base64 string`);
       shards.set(p, new Uint8Array(Buffer.from(b64, 'base64')));

@@ -80,3 +80,22 @@ export function stratifiedSplit<T extends { label: string }>(
   items.forEach((it, i) => (inValid.has(i) ? valid : train).push(it));
   return { train, valid };
 }
+
+/**
+ * Stratified k-fold assignment: returns the fold (0..k-1) of every item. Within each class a
+ * seeded shuffle deals items to folds round-robin, so folds have near-equal size and class mix.
+ */
+export function stratifiedFolds<T extends { label: string }>(items: readonly T[], k: number, seed: number): number[] {
+  if (!Number.isInteger(k) || k < 2) throw new RangeError(`k must be an integer >= 2, got ${k}`);
+  const fold = new Array<number>(items.length).fill(0);
+  const labels = [...new Set(items.map((x) => x.label))].sort();
+  let offset = 0;
+  labels.forEach((label, c) => {
+    const idx = items.map((x, i) => (x.label === label ? i : -1)).filter((i) => i >= 0);
+    const order = shuffled(idx, (seed + Math.imul(c + 1, 0x85ebca6b)) >>> 0);
+    // Continue the round-robin across classes so small classes do not all land in fold 0.
+    order.forEach((i, j) => (fold[i] = (j + offset) % k));
+    offset = (offset + order.length) % k;
+  });
+  return fold;
+}

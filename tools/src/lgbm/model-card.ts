@@ -1,5 +1,6 @@
 /** models/lgbm/README.md: the model card, generated from the run so every number in it was measured by it. */
 import type { BinaryMetrics } from '../common';
+import type { CvResult } from './cross-validate';
 
 export interface ModelCardInput {
   command: string;
@@ -7,12 +8,10 @@ export interface ModelCardInput {
   counts: Record<string, { total: number; train: number; valid: number }>;
   seed: number;
   validFraction: number;
-  esFraction: number;
   augmentation: { copies: number; long_side: [number, number]; jpeg_quality: [number, number] };
   trainRows: number;
   params: Record<string, unknown>;
-  bestIteration: number;
-  esLoss: number;
+  cv: CvResult;
   featureSet: { name: string; version: string; count: number };
   threshold: number;
   plain: BinaryMetrics;
@@ -53,8 +52,9 @@ from seeded generators.
 ## Data and split
 
 \`${c.dataDir}\` ("Cataract Image Dataset", training split only; photos downscaled to <= 512 px).
-Stratified validation split, ${Math.round(c.validFraction * 100)} % per class, seed ${c.seed}; it is never used for training,
-early stopping or choosing parameters.
+Stratified validation split, ${Math.round(c.validFraction * 100)} % per class, seed ${c.seed}; it is never trained on. The
+iteration count is chosen by cross-validation on the training photos (below), and the parameters were
+picked the same way (grouped 5-fold CV on the training photos).
 
 | class | photos | train | validation |
 | --- | --- | --- | --- |
@@ -69,9 +69,11 @@ same validation photos downscaled to 256 px and re-encoded at q85.
 
 ## Training
 
-Early stopping: ${Math.round(c.esFraction * 100)} % of the *training* photos (stratified, with their augmented copies) were held
-out; the best iteration there was ${c.bestIteration} (binary_logloss ${c.esLoss.toFixed(4)}). The final model is then retrained
-on all training photos for ${c.bestIteration} iterations.
+Number of iterations: ${c.cv.folds}-fold stratified cross-validation over the *training* photos (grouped by photo:
+a photo and its copies are always in the same fold), each fold trained for ${c.cv.curve.length} iterations; the lowest
+mean held-out binary_logloss (${c.cv.bestLoss.toFixed(4)}) was at iteration ${c.cv.bestIteration}. The final model is trained on all
+training photos for ${c.cv.bestIteration} iterations. Out-of-fold at that iteration: ${pct(c.cv.original.accuracy)} accuracy, ROC-AUC
+${c.cv.original.auc.toFixed(4)} on the ${c.cv.original.n} training photos as they are; ${pct(c.cv.augmented.accuracy)}, ${c.cv.augmented.auc.toFixed(4)} on their ${c.cv.augmented.n} augmented copies.
 
 Parameters: ${params}.
 

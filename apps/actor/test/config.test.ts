@@ -1,0 +1,28 @@
+import { loadConfig, parseModelArg } from '../src/config';
+
+describe('actor config', () => {
+  it('takes the model from --model, --model= or ACTOR_MODEL', () => {
+    expect(parseModelArg(['--model', 'lgbm'], {})).toBe('lgbm');
+    expect(parseModelArg(['--model=clip'], {})).toBe('clip');
+    expect(parseModelArg([], { ACTOR_MODEL: 'lgbm' })).toBe('lgbm');
+    expect(() => parseModelArg([], {})).toThrow(/usage/);
+    expect(() => parseModelArg(['--model', 'resnet'], {})).toThrow(/resnet/);
+  });
+
+  it('has per-model defaults and short locks for fast stalled-job recovery', () => {
+    const c = loadConfig(['--model', 'lgbm'], {});
+    expect(c).toMatchObject({ model: 'lgbm', redisUrl: 'redis://127.0.0.1:6379', concurrency: 8, lockDurationMs: 4000, stalledIntervalMs: 1000, maxStalledCount: 2 });
+    expect(c.actorId).toMatch(/-\d+-[0-9a-f]{4}$/);
+    expect(c.modelsDir).toMatch(/models$/);
+    // recovery of a killed actor's job must fit well inside the default 10 s request deadline
+    expect(c.lockDurationMs + 2 * c.stalledIntervalMs).toBeLessThan(10000 / 1.5);
+    expect(loadConfig(['--model', 'clip'], {}).concurrency).toBe(4);
+  });
+
+  it('reads overrides and refuses nonsense', () => {
+    expect(loadConfig(['--model', 'lgbm'], { ACTOR_CONCURRENCY: '3', ACTOR_ID: 'a-1' })).toMatchObject({ concurrency: 3, actorId: 'a-1' });
+    expect(() => loadConfig(['--model', 'lgbm'], { ACTOR_CONCURRENCY: '0' })).toThrow(/ACTOR_CONCURRENCY/);
+    expect(() => loadConfig(['--model', 'lgbm'], { ACTOR_ID: 'has space' })).toThrow(/ACTOR_ID/);
+    expect(() => loadConfig(['--model', 'lgbm'], { ACTOR_HEARTBEAT_INTERVAL_MS: '5000', ACTOR_HEARTBEAT_TTL_MS: '3000' })).toThrow(/TTL/);
+  });
+});

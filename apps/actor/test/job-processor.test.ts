@@ -1,0 +1,105 @@
+import { PredictJobData, ReplyMessage } from '@cataract/contracts';
+import { ImageRejectedError } from '@cataract/imaging';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/support/redis';
+import { DeadlinePassedError, InvalidJobError, UploadGoneError } from '../src/errors';
+import { createJobProcessor } from '../src/job-processor';
+import { ReplyPublisher } from '../src/reply';
+import type { RuntimeOutcome } from '../src/runtimes/runtime';
+import type { InferenceScheduler } from '../src/scheduler';
+
+const maybe = redisServerAvailable() ? describe : describe.skip;
+const logger = pino({ level: 'silent' });
+
+class FakeScheduler implements InferenceScheduler {
+  inputs: Buffer[] = [];
+  constructor(private readonly outcome: RuntimeOutcome) {}
+  async submit(input: Buffer) {
+    this.inputs.push(input);
+    return this.outcome;
+  }
+  async close() {}
+}
+
+maybe('job processor (private redis-server)', () => {
+  let server: RedisServer;
+  let redis: Redis;
+  let sub: Redis;
+  const messages: ReplyMessage[] = [];
+
+  beforeAll(async () => {
+    server = await startRedis();
+    redis = new Redis(server.url);
+    sub = new Redis(server.url);
+    await sub.subscribe('replies:test');
+    sub.on('message', (_c, m) => messages.push(JSON.parse(m)));
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    sub.disconnect();
+    await server.stop();
+  });
+  beforeEach(() => {
+    messages.length = 0;
+  });
+
+  const job = (data: Partial<PredictJobData>, id = 'job-1') =>
+    ({ id, data: { uploadKey: 'up:1', requestId: 'req-1', deadline: Date.now() + 10_000, replyTo: 'replies:test', ...data } }) as Job<PredictJobData>;
+
+  const processor = (scheduler: InferenceScheduler, threshold = 0.5) =>
+    createJobProcessor({ redis, scheduler, manifest: { version: 'v-1', threshold }, actorId: 'actor-1', replies: new ReplyPublisher(redis, logger), logger });
+
+  const waitForMessages = async (n: number) => {
+    for (let i = 0; i < 100 && messages.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('reads the upload, decides with the manifest threshold, publishes and returns the same result', async () => {
+    await redis.set('up:1', Buffer.from([9, 8, 7]));
+    const sched = new FakeScheduler({ ok: true, probabilities: { cataract: 0.4, normal: 0.6 } });
+    const result = await processor(sched, 0.35)(job({}));
+    expect(sched.inputs).toEqual([Buffer.from([9, 8, 7])]);
+    expect(result).toEqual({ status: 'ok', prediction: 'cataract', confidence: 0.4, probabilities: { cataract: 0.4, normal: 0.6 }, model_version: 'v-1', actor_id: 'actor-1' });
+    await waitForMessages(1);
+    expect(messages).toEqual([{ outcome: 'completed', jobId: 'job-1', result }]);
+  });
+
+  it('returns (not throws) a rejection for an image imaging refuses, so it is never retried', async () => {
+    await redis.set('up:2', Buffer.from('x'));
+    const sched = new FakeScheduler({ ok: false, error: new ImageRejectedError('undecodable_image', 'premature end') });
+    const result = await processor(sched)(job({ uploadKey: 'up:2' }, 'job-2'));
+    expect(result).toEqual({ status: 'rejected', error: { code: 'undecodable_image', message: 'premature end' }, actor_id: 'actor-1' });
+    await waitForMessages(1);
+    expect(messages[0]).toMatchObject({ outcome: 'completed', jobId: 'job-2', result: { status: 'rejected' } });
+  });
+
+  it('throws other runtime errors (retryable) without replying', async () => {
+    await redis.set('up:3', Buffer.from('x'));
+    const err = await processor(new FakeScheduler({ ok: false, error: new Error('EAGAIN') }))(job({ uploadKey: 'up:3' })).catch((e) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(UnrecoverableError);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(messages).toEqual([]);
+  });
+
+  it('drops a job whose deadline passed, without reading the upload or running the model', async () => {
+    const sched = new FakeScheduler({ ok: true, probabilities: { cataract: 0.1, normal: 0.9 } });
+    const err = await processor(sched)(job({ deadline: Date.now() - 5 })).catch((e) => e);
+    expect(err).toBeInstanceOf(DeadlinePassedError);
+    expect(err).toBeInstanceOf(UnrecoverableError);
+    expect(sched.inputs).toEqual([]);
+  });
+
+  it('drops a job whose upload is gone (its request already ended)', async () => {
+    const sched = new FakeScheduler({ ok: true, probabilities: { cataract: 0.1, normal: 0.9 } });
+    const err = await processor(sched)(job({ uploadKey: 'up:missing' })).catch((e) => e);
+    expect(err).toBeInstanceOf(UploadGoneError);
+    expect(sched.inputs).toEqual([]);
+  });
+
+  it('refuses a payload that breaks the contract', async () => {
+    const bad = { id: 'j', data: { uploadKey: 'x' } } as unknown as Job<PredictJobData>;
+    await expect(processor(new FakeScheduler({ ok: true, probabilities: { cataract: 0, normal: 1 } }))(bad)).rejects.toBeInstanceOf(InvalidJobError);
+  });
+});

@@ -1,0 +1,78 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { extractLgbmFeatures, FeatureSetMismatchError, ImageRejectedError } from '@cataract/imaging';
+import { fixtureProbability, LgbmFixture, writeLgbmFixture } from '../../../tests/support/models';
+import { syntheticEye } from '../../../tests/support/photos';
+import { IncompatibleModelError, RuntimeNotLoadedError, UnsupportedRuntimeError } from '../src/errors';
+import { loadModelFiles } from '../src/manifest';
+import { createRuntime } from '../src/runtimes/registry';
+
+describe('LightgbmRuntime', () => {
+  let fx: LgbmFixture;
+  beforeEach(() => {
+    fx = writeLgbmFixture();
+  });
+  afterEach(() => fx.remove());
+
+  it('answers P(cataract) from imaging features through the model, per input, in order', async () => {
+    const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));
+    expect(rt.kind).toBe('lightgbm');
+    await rt.load();
+    const images = [await syntheticEye({ label: 'cataract', seed: 1 }), await syntheticEye({ label: 'normal', seed: 2 })];
+    const out = await rt.predict(images);
+    expect(out).toHaveLength(2);
+    for (let i = 0; i < images.length; i++) {
+      const o = out[i];
+      if (!o.ok) throw o.error;
+      const expected = fixtureProbability(fx, await extractLgbmFeatures(images[i]));
+      expect(o.probabilities.cataract).toBeCloseTo(expected, 12);
+      expect(o.probabilities.cataract + o.probabilities.normal).toBeCloseTo(1, 12);
+    }
+    // the fixture separates milky from black pupils
+    expect(out.map((o) => (o.ok ? o.probabilities.cataract > 0.5 : null))).toEqual([true, false]);
+  });
+
+  it('a refused image fails only its own slot of the batch', async () => {
+    const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));
+    await rt.load();
+    const good = await syntheticEye({ label: 'normal', seed: 5 });
+    const out = await rt.predict([good.subarray(0, 400), good]);
+    expect(out[0].ok).toBe(false);
+    expect(!out[0].ok && out[0].error).toBeInstanceOf(ImageRejectedError);
+    expect(out[1].ok).toBe(true);
+  });
+
+  it('refuses to predict before load()', async () => {
+    const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));
+    await expect(rt.predict([Buffer.alloc(1)])).rejects.toBeInstanceOf(RuntimeNotLoadedError);
+  });
+
+  function rewrite(mutateText: (t: string) => string, mutateManifest: (m: Record<string, any>) => void = () => undefined) {
+    const dir = join(fx.modelsDir, 'lgbm');
+    const text = mutateText(readFileSync(join(dir, 'model.txt'), 'utf8'));
+    writeFileSync(join(dir, 'model.txt'), text);
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    m.sha256 = createHash('sha256').update(text).digest('hex');
+    mutateManifest(m);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+  }
+
+  it('refuses a model trained on another feature set', async () => {
+    rewrite((t) => t, (m) => (m.feature_set = { name: m.feature_set.name, version: 'other' }));
+    const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));
+    await expect(rt.load()).rejects.toBeInstanceOf(FeatureSetMismatchError);
+  });
+
+  it('refuses a model that is not a binary classifier', async () => {
+    rewrite((t) => t.replace('objective=binary sigmoid:1', 'objective=regression'));
+    const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));
+    await expect(rt.load()).rejects.toBeInstanceOf(IncompatibleModelError);
+  });
+
+  it('has no runtime for a manifest runtime that is not registered', async () => {
+    const files = await loadModelFiles(fx.modelsDir, 'lgbm');
+    const onnx = { ...files, manifest: { ...files.manifest, runtime: 'tensorrt' } } as unknown as typeof files;
+    expect(() => createRuntime(onnx)).toThrow(UnsupportedRuntimeError);
+  });
+});

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { redisKeys } from '@cataract/contracts';
+import type { Express } from 'express';
+import { readAbout } from './about';
+import { ActorRegistry } from './actor-registry';
+import { createApp } from './app';
+import type { GatewayConfig } from './config';
+import type { Logger } from './logger';
+import { ModelCatalog } from './model-catalog';
+import { ModelClient } from './model-client';
+import { ModelQueues } from './queues';
+import { closeRedis, createRequestRedis, createSubscriberRedis, Redis } from './redis';
+import { ReplyListener, ReplyListenerOptions } from './reply-listener';
+
+export interface GatewayServices {
+  instanceId: string;
+  redis: Redis;
+  subscriber: Redis;
+  queues: ModelQueues;
+  registry: ActorRegistry;
+  replies: ReplyListener;
+  client: ModelClient;
+  app: Express;
+  /** Resolves once the reply channel is subscribed (requests can be answered). */
+  ready: Promise<void>;
+  /** Flag the app as stopping (responses close their connections). */
+  markStopping(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything one gateway worker needs, wired once: Redis connections, queues, actor registry,
+ * reply channel, model client and the Express app. worker.ts adds the HTTP server; tests use it
+ * in-process.
+ */
+export function createGatewayServices(
+  config: GatewayConfig,
+  logger: Logger,
+  opts: { replies?: ReplyListenerOptions; registryCacheMs?: number } = {},
+): GatewayServices {
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const redis = createRequestRedis(config.redisUrl, `gateway:${instanceId}`, logger);
+  const subscriber = createSubscriberRedis(config.redisUrl, `gateway-sub:${instanceId}`, logger);
+  const queues = new ModelQueues(redis);
+  const registry = new ActorRegistry(redis, logger, { cacheMs: opts.registryCacheMs });
+  const replies = new ReplyListener(redis, subscriber, redisKeys.replyChannel(instanceId), queues, registry, logger, opts.replies);
+  // Subscribing waits for Redis; a gateway started before Redis must still serve /health (degraded).
+  const ready = replies.start();
+  ready.catch((err: Error) => logger.error({ err: err.message }, 'reply channel subscription failed'));
+  const client = new ModelClient(redis, queues, registry, replies, logger, {
+    maxQueuedPerModel: config.maxQueuedPerModel,
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
+  let stopping = false;
+  const app = createApp({
+    config,
+    logger,
+    redis,
+    registry,
+    client,
+    catalog: new ModelCatalog(config.modelsDir),
+    about: readAbout(),
+    isShuttingDown: () => stopping,
+  });
+  return {
+    instanceId,
+    redis,
+    subscriber,
+    queues,
+    registry,
+    replies,
+    client,
+    app,
+    ready,
+    markStopping: () => {
+      stopping = true;
+    },
+    close: async () => {
+      stopping = true;
+      await replies.stop();
+      await queues.close();
+      await Promise.all([closeRedis(subscriber), closeRedis(redis)]);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, modelsWithManifest } from '../src/config';
+
+describe('gateway config', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({ SERVED_MODELS: 'lgbm' });
+    expect(c).toMatchObject({
+      port: 8001,
+      redisUrl: 'redis://127.0.0.1:6379',
+      workers: 4,
+      maxUploadBytes: 10 * 1024 * 1024,
+      requestTimeoutMs: 10000,
+      maxQueuedPerModel: 256,
+      servedModels: ['lgbm'],
+      logLevel: 'info',
+    });
+    expect(c.modelsDir).toMatch(/models$/);
+    expect(c.webDistDir).toMatch(/apps\/web\/dist$/);
+  });
+
+  it('reads overrides from the environment', () => {
+    const c = loadConfig({ PORT: '9000', GATEWAY_WORKERS: '2', MAX_UPLOAD_MB: '0.5', REQUEST_TIMEOUT_MS: '1500', SERVED_MODELS: 'lgbm,clip', MAX_QUEUED_PER_MODEL: '3' });
+    expect(c).toMatchObject({ port: 9000, workers: 2, maxUploadBytes: 524288, requestTimeoutMs: 1500, servedModels: ['lgbm', 'clip'], maxQueuedPerModel: 3 });
+    expect(c.shutdownGraceMs).toBe(3500);
+  });
+
+  it('refuses invalid values with the variable named', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ GATEWAY_WORKERS: '0' })).toThrow(/GATEWAY_WORKERS/);
+    expect(() => loadConfig({ SERVED_MODELS: 'lgbm,bert' })).toThrow(/bert/);
+    expect(() => loadConfig({ REDIS_URL: 'not a url' })).toThrow(/REDIS_URL/);
+  });
+
+  it('serves by default the model types whose manifest exists', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'models-'));
+    expect(modelsWithManifest(dir)).toEqual([]);
+    mkdirSync(join(dir, 'clip'));
+    writeFileSync(join(dir, 'clip', 'manifest.json'), '{}');
+    expect(loadConfig({ MODELS_DIR: dir }).servedModels).toEqual(['clip']);
+    expect(loadConfig({ MODELS_DIR: dir, SERVED_MODELS: '' }).servedModels).toEqual([]);
+  });
+});

@@ -1,0 +1,184 @@
+import { BULL_PREFIX, PredictJobData, PredictJobResult, QUEUE_NAMES } from '@cataract/contracts';
+import { Queue } from 'bullmq';
+import { execFileSync } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { TestCluster, startCluster } from '../support/cluster';
+import { postImage } from '../support/http';
+import { LgbmFixture, writeLgbmFixture } from '../support/models';
+import { eyePhotos } from '../support/photos';
+import { actorCount, waitForHealth } from '../support/processes';
+import { RedisServer, redisServerAvailable, startRedis } from '../support/redis';
+
+const maybe = redisServerAvailable() ? describe : describe.skip;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+maybe('e2e faults: killed actors, dead types, deadlines, Redis outages, dying gateway workers', () => {
+  let redis: RedisServer;
+  let fx: LgbmFixture;
+  let photo: Buffer;
+  let client: Redis;
+  let queue: Queue<PredictJobData, PredictJobResult>;
+  let cluster: TestCluster | undefined;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    fx = writeLgbmFixture();
+    photo = (await eyePhotos(1)).photos[0].bytes;
+    client = new Redis(redis.url);
+    queue = new Queue(QUEUE_NAMES.lgbm, { connection: client, prefix: BULL_PREFIX });
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+    await queue?.close();
+    client?.disconnect();
+    fx?.remove();
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    for (const a of cluster?.actors ?? []) {
+      try {
+        process.kill(a.pid, 'SIGCONT'); // never leave a stopped process behind
+      } catch {
+        // gone
+      }
+    }
+    await cluster?.stop();
+    cluster = undefined;
+    await client.flushdb();
+  });
+
+  const predict = () => postImage(`${cluster!.base}/predict_lgbm`, { field: 'file', bytes: photo });
+
+  it('an actor SIGKILLed while holding jobs: every request still succeeds (stalled-job recovery)', async () => {
+    cluster = await startCluster({ redisUrl: redis.url, modelsDir: fx.modelsDir, actors: 2 });
+    const [victim, survivor] = cluster.actors;
+    const victimId = (await cluster.health()).actors.lgbm.find((a) => a.pid === victim.pid)!.id;
+    const survivorId = (await cluster.health()).actors.lgbm.find((a) => a.pid === survivor.pid)!.id;
+
+    // closed-loop load, as the acceptance check does
+    const statuses: number[] = [];
+    const actorsSeen: string[] = [];
+    let running = true;
+    const loops = Array.from({ length: 16 }, async () => {
+      while (running) {
+        const r = await predict();
+        statuses.push(r.status);
+        if (r.status === 200) actorsSeen.push(r.body.actor_id);
+      }
+    });
+
+    // Freeze the victim until it is caught holding jobs (checked in Redis), then kill it there.
+    let held: string[] = [];
+    for (let attempt = 0; attempt < 50 && held.length === 0; attempt++) {
+      await sleep(100);
+      process.kill(victim.pid, 'SIGSTOP');
+      held = (await queue.getActive()).filter((j) => j.processedBy === victimId).map((j) => String(j.id));
+      if (held.length === 0) process.kill(victim.pid, 'SIGCONT');
+    }
+    expect(held.length).toBeGreaterThan(0);
+    await victim.kill();
+
+    await sleep(9000); // > lock duration + stalled checks
+    running = false;
+    await Promise.all(loops);
+
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    // the jobs the victim died with were answered by the survivor
+    for (const id of held) {
+      const job = await queue.getJob(id);
+      expect(job?.returnvalue?.actor_id).toBe(survivorId);
+    }
+    expect(actorsSeen).toContain(survivorId);
+  }, 120_000);
+
+  it('no live actor: 503 with Retry-After at once, /health degraded; a waiting request fails 503 too, not at its deadline', async () => {
+    cluster = await startCluster({ redisUrl: redis.url, modelsDir: fx.modelsDir, actors: 1, gatewayEnv: { REQUEST_TIMEOUT_MS: '30000' } });
+    const [actor] = cluster.actors;
+
+    // A request waiting on a frozen actor: once its heartbeat has expired for longer than the TTL, 503.
+    process.kill(actor.pid, 'SIGSTOP');
+    const waiting = await predict();
+    expect(waiting.status).toBe(503);
+    expect(waiting.body.error.code).toBe('no_actor');
+    expect(waiting.headers.get('retry-after')).toBeTruthy();
+    expect(await queue.getWaitingCount()).toBe(0); // its job was withdrawn
+
+    // A request arriving when no actor is alive is refused before enqueuing.
+    const h = await fetch(`${cluster.base}/health`);
+    expect(h.status).toBe(503);
+    expect((await h.json()).status).toBe('degraded');
+    const fast = await predict();
+    expect(fast.status).toBe(503);
+    expect(fast.body.error.code).toBe('no_actor');
+    expect(Number(fast.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    // The actor comes back: service resumes without restarting anything.
+    process.kill(actor.pid, 'SIGCONT');
+    await waitForHealth(cluster.base, (x) => x.status === 'ok', { timeoutMs: 30000 });
+    expect((await predict()).status).toBe(200);
+  }, 120_000);
+
+  it('deadline: 504 at REQUEST_TIMEOUT_MS, and the job is withdrawn so nobody works on it later', async () => {
+    cluster = await startCluster({ redisUrl: redis.url, modelsDir: fx.modelsDir, actors: 1, gatewayEnv: { REQUEST_TIMEOUT_MS: '1200' } });
+    const [actor] = cluster.actors;
+    const before = (await cluster.health()).actors.lgbm[0];
+    process.kill(actor.pid, 'SIGSTOP'); // alive by heartbeat for up to 3 s, but not working
+    const r = await predict();
+    expect(r.status).toBe(504);
+    expect(r.body.error.code).toBe('timeout');
+    expect(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).toEqual({ waiting: 0, active: 0, delayed: 0, prioritized: 0 });
+    expect(await client.keys('cataract:upload:*')).toEqual([]);
+    process.kill(actor.pid, 'SIGCONT');
+    await waitForHealth(cluster.base, (x) => x.status === 'ok', { timeoutMs: 30000 });
+    await sleep(500);
+    expect(await queue.getJobCounts('completed', 'failed')).toEqual({ completed: 0, failed: 0 }); // never processed
+    expect(before.id).toBe((await cluster.health()).actors.lgbm[0].id);
+  }, 120_000);
+
+  it('Redis down: 503 fast and /health degraded; processes stay up and recover when Redis returns', async () => {
+    cluster = await startCluster({ redisUrl: redis.url, modelsDir: fx.modelsDir, actors: 1 });
+    client.disconnect();
+    await redis.stop();
+    await sleep(300);
+    const r = await predict();
+    expect(r.status).toBe(503);
+    expect(r.body.error.code).toBe('redis_unavailable');
+    expect(r.headers.get('retry-after')).toBeTruthy();
+    const h = await fetch(`${cluster.base}/health`);
+    expect(h.status).toBe(503);
+    expect(await h.json()).toMatchObject({ status: 'degraded' });
+
+    redis = await startRedis({ port: redis.port });
+    client = new Redis(redis.url);
+    await queue.close();
+    queue = new Queue(QUEUE_NAMES.lgbm, { connection: client, prefix: BULL_PREFIX });
+    await waitForHealth(cluster.base, (x) => x.status === 'ok' && actorCount(x) === 1, { timeoutMs: 60000 });
+    expect((await predict()).status).toBe(200);
+    expect(cluster.gateway.child.exitCode).toBeNull();
+    expect(cluster.actors[0].child.exitCode).toBeNull();
+  }, 120_000);
+
+  it('a gateway worker that dies is respawned by the primary; requests keep succeeding', async () => {
+    cluster = await startCluster({ redisUrl: redis.url, modelsDir: fx.modelsDir, actors: 1 });
+    const workers = () =>
+      execFileSync('pgrep', ['-P', String(cluster!.gateway.pid)])
+        .toString()
+        .trim()
+        .split('\n')
+        .map(Number);
+    const before = workers();
+    expect(before).toHaveLength(2);
+    process.kill(before[0], 'SIGKILL');
+    for (let i = 0; i < 100; i++) {
+      await sleep(200);
+      const now = workers();
+      if (now.length === 2 && !now.includes(before[0])) break;
+    }
+    const after = workers();
+    expect(after).toHaveLength(2);
+    expect(after).not.toContain(before[0]);
+    await waitForHealth(cluster.base, (x) => x.status === 'ok', { timeoutMs: 30000 });
+    const results = await Promise.all(Array.from({ length: 8 }, () => predict()));
+    expect(results.map((x) => x.status)).toEqual(Array(8).fill(200));
+  }, 120_000);
+});

@@ -1,0 +1,90 @@
+/** infra/docker/Dockerfile: a build stage and a slim, non-root runtime stage with a health check. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { validate } from 'dockerfile-utils';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const text = readFileSync(path.join(ROOT, 'infra/docker/Dockerfile'), 'utf8');
+const dockerfile = DockerfileParser.parse(text);
+
+/** The instructions of each stage, by stage name. */
+function stages(): Map<string, Instruction[]> {
+  const out = new Map<string, Instruction[]>();
+  let current: Instruction[] | undefined;
+  for (const instruction of dockerfile.getInstructions()) {
+    if (instruction.getKeyword() === 'FROM') {
+      current = [];
+      out.set(dockerfile.getFROMs().find((f) => f.getRange().start.line === instruction.getRange().start.line)!.getBuildStage()!, current);
+    }
+    current?.push(instruction);
+  }
+  return out;
+}
+const args = (instructions: Instruction[], keyword: string) =>
+  instructions.filter((i) => i.getKeyword() === keyword).map((i) => i.getArgumentsContent() ?? '');
+
+describe('infra/docker/Dockerfile', () => {
+  const byStage = stages();
+  const build = byStage.get('build')!;
+  const runtime = byStage.get('runtime')!;
+
+  it('is valid by dockerfile-utils (no diagnostics)', () => {
+    expect(validate(text)).toEqual([]);
+  });
+
+  it('has a build stage and a node:20-bookworm-slim runtime stage, last', () => {
+    expect([...byStage.keys()]).toEqual(['build', 'runtime']);
+    expect(dockerfile.getFROMs().map((f) => f.getImage())).toEqual(['node:20-bookworm-slim', 'node:20-bookworm-slim']);
+  });
+
+  it('builds with all dependencies: npm ci, then the build', () => {
+    const runs = args(build, 'RUN');
+    const ci = runs.findIndex((r) => /^npm ci\b/.test(r));
+    const compile = runs.findIndex((r) => /npm run build/.test(r));
+    expect(ci).toBeGreaterThanOrEqual(0);
+    expect(runs[ci]).not.toMatch(/--omit=dev/);
+    expect(compile).toBeGreaterThan(ci);
+  });
+
+  it('runtime installs production dependencies only, with the .npmrc that skips the onnxruntime download', () => {
+    expect(args(runtime, 'RUN').some((r) => /^npm ci\b.*--omit=dev/.test(r))).toBe(true);
+    // .npmrc travels in the manifests the runtime copies before its npm ci.
+    expect(args(build, 'RUN').join('\n')).toMatch(/cp package\.json package-lock\.json \.npmrc \/out\/manifests\//);
+    const order = runtime.map((i) => `${i.getKeyword()} ${i.getArgumentsContent()}`);
+    expect(order.findIndex((l) => l.startsWith('COPY /out/manifests/'))).toBeLessThan(order.findIndex((l) => l.startsWith('RUN npm ci')));
+    expect(readFileSync(path.join(ROOT, '.npmrc'), 'utf8')).toMatch(/^onnxruntime-node-install=skip$/m);
+  });
+
+  it('runtime copies compiled code from the build stage, and the models', () => {
+    const copies = runtime.filter((i) => i.getKeyword() === 'COPY');
+    const fromBuild = copies.filter((c) => c.getFlags?.().some((f) => f.getName() === 'from' && f.getValue() === 'build'));
+    expect(fromBuild.map((c) => c.getArgumentsContent())).toEqual(['/out/manifests/ ./', '/out/dist/ ./']);
+    expect(args(runtime, 'COPY')).toContain('models ./models');
+  });
+
+  it('runs in production mode as a non-root user', () => {
+    expect(args(runtime, 'ENV').join(' ')).toMatch(/NODE_ENV=production/);
+    const users = args(runtime, 'USER');
+    expect(users).toHaveLength(1);
+    expect(users[0]).not.toMatch(/^(root|0)(:|$)/);
+    // USER comes after the last RUN, so nothing at run time is root-owned-and-writable by accident.
+    const keywords = runtime.map((i) => i.getKeyword());
+    expect(keywords.lastIndexOf('USER')).toBeGreaterThan(keywords.lastIndexOf('RUN'));
+  });
+
+  it("checks the gateway's /health and starts the gateway by default", () => {
+    const health = args(runtime, 'HEALTHCHECK');
+    expect(health).toHaveLength(1);
+    expect(health[0]).toMatch(/CMD .*\/health/);
+    expect(args(runtime, 'CMD')).toEqual(['["node", "apps/gateway/dist/main.js"]']);
+    expect(args(runtime, 'EXPOSE')).toEqual(['8001']);
+  });
+});
+
+describe('.dockerignore', () => {
+  const lines = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+  it('keeps host builds, dependencies, git and local data out of the build context', () => {
+    expect(lines).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.git', 'logs', 'customer_data', '.env']));
+  });
+});

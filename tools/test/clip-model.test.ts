@@ -1,0 +1,103 @@
+/**
+ * @jest-environment ./packages/keras-onnx/test/support/onnx-environment.js
+ */
+/**
+ * The committed clip model (models/clip): manifest contract, sha256, one graph from image tensor to
+ * [N, 2] probabilities, and (when ../shared is present) the recorded validation results reproduced
+ * through imageToTensor exactly as the actor will run it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { OnnxManifestSchema } from '@cataract/contracts';
+import { downscaleReencode, imageToTensor, type TensorSpec } from '@cataract/imaging';
+import { binaryMetrics, sha256Buffer } from '../src/common';
+import { BACKBONE_INPUT } from '../src/clip/backbone';
+
+const MODEL_DIR = path.resolve(__dirname, '../../models/clip');
+const SHARED = path.resolve(__dirname, '../../../shared/data/cataract/train');
+const manifest = JSON.parse(readFileSync(path.join(MODEL_DIR, 'manifest.json'), 'utf8'));
+const predictions = JSON.parse(readFileSync(path.join(MODEL_DIR, 'validation-predictions.json'), 'utf8')) as {
+  model: string;
+  labels: string[];
+  predictions: { file: string; label: 'cataract' | 'normal'; p: number; p_reencoded_256: number }[];
+};
+const modelBytes = readFileSync(path.join(MODEL_DIR, manifest.file));
+const spec = manifest.input as TensorSpec & { name: string };
+
+async function run(session: ort.InferenceSession, photos: Buffer[]): Promise<Float32Array> {
+  const per = spec.width * spec.height * 3;
+  const x = new Float32Array(photos.length * per);
+  for (let i = 0; i < photos.length; i++) await imageToTensor(photos[i], spec, x, i * per);
+  const out = await session.run({ [spec.name]: new ort.Tensor('float32', x, [photos.length, spec.height, spec.width, 3]) });
+  const t = out[manifest.output.name];
+  expect(t.dims).toEqual([photos.length, 2]);
+  return t.data as Float32Array;
+}
+
+describe('committed clip model (models/clip)', () => {
+  let session: ort.InferenceSession;
+  beforeAll(async () => {
+    session = await ort.InferenceSession.create(modelBytes, { intraOpNumThreads: 2 });
+  });
+  afterAll(async () => session?.release());
+
+  it('has a manifest that satisfies the contract, with the backbone input spec', () => {
+    const m = OnnxManifestSchema.parse(manifest);
+    expect(m.name).toBe('clip');
+    expect(m.labels).toEqual(['normal', 'cataract']);
+    expect(m.output).toEqual({ name: 'probabilities', kind: 'probabilities' });
+    expect(m.input).toEqual(BACKBONE_INPUT);
+    expect(m.version).toMatch(new RegExp(`^clip-\\d{8}-${m.sha256.slice(0, 8)}$`));
+  });
+
+  it('model.onnx matches the manifest sha256', () => {
+    expect(sha256Buffer(modelBytes)).toBe(manifest.sha256);
+  });
+
+  it('is one graph: image tensor in, [N, 2] probabilities out', () => {
+    expect(session.inputNames).toEqual([spec.name]);
+    expect(session.outputNames).toEqual([manifest.output.name]);
+  });
+
+  it('classifies a synthetic image: [1, 2] probabilities summing to 1, same per row in a batch', async () => {
+    const img = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 180, g: 120, b: 100 } } })
+      .composite([{ input: Buffer.from('<svg width="320" height="240"><circle cx="160" cy="120" r="50" fill="#222"/></svg>') }])
+      .jpeg()
+      .toBuffer();
+    const single = await run(session, [img]);
+    expect(single[0] + single[1]).toBeCloseTo(1, 5);
+    for (const v of single) expect(v >= 0 && v <= 1).toBe(true);
+    const grey = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).png().toBuffer();
+    const batch = await run(session, [grey, img, grey]);
+    expect(batch[2]).toBeCloseTo(single[0], 5);
+    expect(batch[3]).toBeCloseTo(single[1], 5);
+    expect(batch[0]).toBeCloseTo(batch[4], 6);
+  });
+
+  it('records validation metrics that meet the targets and agree with validation-predictions.json', () => {
+    const { validation: plain, validation_reencoded_256: re } = manifest.metrics;
+    expect(plain.accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(plain.auc).toBeGreaterThanOrEqual(0.99);
+    expect(Math.abs(plain.accuracy - re.accuracy)).toBeLessThanOrEqual(0.02);
+    expect(predictions.model).toBe(manifest.version);
+    const labels = predictions.predictions.map((r) => (r.label === 'cataract' ? 1 : 0));
+    expect(binaryMetrics(predictions.predictions.map((r) => r.p), labels, manifest.threshold)).toEqual(plain);
+    expect(binaryMetrics(predictions.predictions.map((r) => r.p_reencoded_256), labels, manifest.threshold)).toEqual(re);
+  });
+
+  const maybe = existsSync(SHARED) ? describe : describe.skip;
+  maybe(`on the real validation photos${existsSync(SHARED) ? '' : ' (skipped: ../shared/data/cataract/train absent)'}`, () => {
+    it('reproduces every recorded P(cataract), plain and re-encoded at 256 px / q85', async () => {
+      const rows = predictions.predictions;
+      const photos = rows.map((r) => readFileSync(path.join(SHARED, r.file)));
+      const p = await run(session, photos);
+      const pRe = await run(session, await Promise.all(photos.map((b) => downscaleReencode(b, 256, 85))));
+      rows.forEach((r, i) => {
+        expect(Math.abs(p[i * 2 + 1] - r.p)).toBeLessThan(1e-4);
+        expect(Math.abs(pRe[i * 2 + 1] - r.p_reencoded_256)).toBeLessThan(1e-4);
+      });
+    }, 180_000);
+  });
+});
