@@ -83,11 +83,16 @@ maybe('e2e faults: killed actors, dead types, deadlines, Redis outages, dying ga
     await Promise.all(loops);
 
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    // the jobs the victim died with were answered by the survivor
+    // The jobs the victim died with went back to the queue and the survivor answered them. (A job
+    // whose reply the victim had already published before freezing finds its upload deleted and is
+    // dropped: its request was answered.)
+    let recovered = 0;
     for (const id of held) {
       const job = await queue.getJob(id);
-      expect(job?.returnvalue?.actor_id).toBe(survivorId);
+      if (job?.returnvalue?.actor_id === survivorId) recovered++;
+      else expect(job?.failedReason).toMatch(/no longer exists/);
     }
+    expect(recovered).toBeGreaterThan(0);
     expect(actorsSeen).toContain(survivorId);
   }, 120_000);
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { listLabelledImages, stratifiedSplit } from '../src/common/dataset';
+import { listLabelledImages, stratifiedFolds, stratifiedSplit } from '../src/common/dataset';
 
 describe('listLabelledImages', () => {
   let dir: string;
@@ -51,5 +51,30 @@ describe('stratifiedSplit', () => {
   test('rejects a fraction outside [0, 1)', () => {
     expect(() => stratifiedSplit(items, 1, 1)).toThrow(RangeError);
     expect(() => stratifiedSplit(items, -0.1, 1)).toThrow(RangeError);
+  });
+});
+
+describe('stratifiedFolds', () => {
+  const items = [
+    ...Array.from({ length: 193 }, (_, i) => ({ id: `c${i}`, label: 'cataract' })),
+    ...Array.from({ length: 188 }, (_, i) => ({ id: `n${i}`, label: 'normal' })),
+  ];
+
+  test('near-equal folds with both classes spread evenly', () => {
+    const fold = stratifiedFolds(items, 5, 43);
+    for (let f = 0; f < 5; f++) {
+      const inFold = items.filter((_, i) => fold[i] === f);
+      expect(inFold.length).toBeGreaterThanOrEqual(76);
+      expect(inFold.length).toBeLessThanOrEqual(77);
+      const c = inFold.filter((x) => x.label === 'cataract').length;
+      expect(c).toBeGreaterThanOrEqual(38);
+      expect(c).toBeLessThanOrEqual(39);
+    }
+  });
+
+  test('deterministic for a seed', () => {
+    expect(stratifiedFolds(items, 5, 43)).toEqual(stratifiedFolds(items, 5, 43));
+    expect(stratifiedFolds(items, 5, 44)).not.toEqual(stratifiedFolds(items, 5, 43));
+    expect(() => stratifiedFolds(items, 1, 43)).toThrow(RangeError);
   });
 });

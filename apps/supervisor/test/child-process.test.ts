@@ -32,7 +32,9 @@ const readyLine = (child: SupervisedChild) => {
 
 describe('SupervisedChild', () => {
   const children: SupervisedChild[] = [];
-  afterEach(() => children.splice(0).forEach((c) => c.kill()));
+  afterEach(async () => {
+    await Promise.all(children.splice(0).map((c) => c.stop(0))); // and wait for their exits
+  });
   const supervise = (spec: ReturnType<typeof node>, name = 'test') => {
     const child = new SupervisedChild({ name, ...spec }, backoff(), log);
     children.push(child);

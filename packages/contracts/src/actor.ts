@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BatchingStatsSchema } from './batching';
 import { ModelTypeSchema } from './model-types';
 
 /** An actor's liveness record, rewritten every HEARTBEAT.intervalMs with a TTL of HEARTBEAT.ttlMs. */
@@ -12,6 +13,8 @@ export const ActorHeartbeatSchema = z.object({
   last_seen: z.iso.datetime(),
   jobs_done: z.number().int().nonnegative(),
   concurrency: z.number().int().positive(),
+  /** Present when the actor batches its inputs (clip's micro-batcher). */
+  batching: BatchingStatsSchema.optional(),
 });
 export type ActorHeartbeat = z.infer<typeof ActorHeartbeatSchema>;
 

@@ -3,6 +3,7 @@ export * from './labels';
 export * from './error-codes';
 export * from './job';
 export * from './reply';
+export * from './batching';
 export * from './actor';
 export * from './redis-keys';
 export * from './manifest';
