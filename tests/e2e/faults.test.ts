@@ -186,4 +186,20 @@ maybe('e2e faults: killed actors, dead types, deadlines, Redis outages, dying ga
     const results = await Promise.all(Array.from({ length: 8 }, () => predict()));
     expect(results.map((x) => x.status)).toEqual(Array(8).fill(200));
   }, 120_000);
+
+  it('SIGTERM to the gateway lets an in-flight request finish, then exits 0', async () => {
+    cluster = await startCluster({ redisUrl: redis.url, modelsDir: fx.modelsDir, actors: 1 });
+    const [actor] = cluster.actors;
+    process.kill(actor.pid, 'SIGSTOP'); // hold the request in flight
+    const inFlight = predict();
+    await sleep(500);
+    const exited = cluster.gateway.stop(20000);
+    await sleep(500);
+    // stopped accepting: a new connection is refused while the old request still waits
+    await expect(fetch(`${cluster.base}/health`)).rejects.toThrow();
+    process.kill(actor.pid, 'SIGCONT');
+    const r = await inFlight;
+    expect(r.status).toBe(200);
+    expect(await exited).toBe(0);
+  }, 120_000);
 });

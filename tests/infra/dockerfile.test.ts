@@ -1,5 +1,5 @@
 /** infra/docker/Dockerfile: a build stage and a slim, non-root runtime stage with a health check. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
@@ -48,11 +48,12 @@ describe('infra/docker/Dockerfile', () => {
   });
 
   it('runtime installs production dependencies only, with the .npmrc that skips the onnxruntime download', () => {
-    expect(args(runtime, 'RUN').some((r) => /^npm ci\b.*--omit=dev/.test(r))).toBe(true);
+    expect(args(runtime, 'RUN').some((r) => /\bnpm ci\b[^;]*--omit=dev/.test(r))).toBe(true);
     // .npmrc travels in the manifests the runtime copies before its npm ci.
     expect(args(build, 'RUN').join('\n')).toMatch(/cp package\.json package-lock\.json \.npmrc \/out\/manifests\//);
     const order = runtime.map((i) => `${i.getKeyword()} ${i.getArgumentsContent()}`);
-    expect(order.findIndex((l) => l.startsWith('COPY /out/manifests/'))).toBeLessThan(order.findIndex((l) => l.startsWith('RUN npm ci')));
+    const install = order.findIndex((l) => l.startsWith('RUN') && l.includes('npm ci'));
+    expect(install).toBeGreaterThan(order.findIndex((l) => l.startsWith('COPY /out/manifests/')));
     expect(readFileSync(path.join(ROOT, '.npmrc'), 'utf8')).toMatch(/^onnxruntime-node-install=skip$/m);
   });
 
@@ -79,6 +80,58 @@ describe('infra/docker/Dockerfile', () => {
     expect(health[0]).toMatch(/CMD .*\/health/);
     expect(args(runtime, 'CMD')).toEqual(['["node", "apps/gateway/dist/main.js"]']);
     expect(args(runtime, 'EXPOSE')).toEqual(['8001']);
+  });
+});
+
+describe('RUNTIME_WORKSPACES (what the image installs and copies)', () => {
+  const declared = /RUNTIME_WORKSPACES="([^"]+)"/.exec(text)?.[1].split(/\s+/) ?? [];
+
+  /** Workspace name -> folder, from the root package.json's workspace globs (`dir/*` or `dir`). */
+  const workspaces = new Map<string, string>();
+  for (const pattern of JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).workspaces as string[]) {
+    const dirs = pattern.endsWith('/*')
+      ? readdirSync(path.join(ROOT, pattern.slice(0, -2))).map((d) => `${pattern.slice(0, -2)}/${d}`)
+      : [pattern];
+    for (const dir of dirs) {
+      const manifest = path.join(ROOT, dir, 'package.json');
+      if (existsSync(manifest)) workspaces.set(JSON.parse(readFileSync(manifest, 'utf8')).name, dir);
+    }
+  }
+
+  /** Workspaces imported by a workspace's src/, found by module specifier. */
+  const importsOf = (dir: string): string[] => {
+    const found = new Set<string>();
+    const walk = (d: string) => {
+      for (const entry of readdirSync(d, { withFileTypes: true })) {
+        const full = path.join(d, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (/\.(ts|js|mjs|cjs)$/.test(entry.name)) {
+          for (const m of readFileSync(full, 'utf8').matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"]([^'"]+)['"]/g)) {
+            const spec = m[1].startsWith('@') ? m[1].split('/').slice(0, 2).join('/') : m[1].split('/')[0];
+            const ws = workspaces.get(spec);
+            if (ws) found.add(ws);
+          }
+        }
+      }
+    };
+    walk(path.join(ROOT, dir, 'src'));
+    return [...found];
+  };
+
+  it('names the gateway and the actor', () => {
+    expect(declared).toEqual(expect.arrayContaining(['apps/gateway', 'apps/actor']));
+  });
+
+  it('holds every workspace the gateway and the actor import, directly or not', () => {
+    const needed = new Set<string>();
+    const queue = ['apps/gateway', 'apps/actor'];
+    while (queue.length > 0) {
+      const dir = queue.pop()!;
+      if (needed.has(dir)) continue;
+      needed.add(dir);
+      queue.push(...importsOf(dir));
+    }
+    expect([...needed].filter((d) => !declared.includes(d))).toEqual([]);
   });
 });
 

@@ -5,6 +5,7 @@ import { Heartbeat } from './heartbeat';
 import { createJobProcessor } from './job-processor';
 import type { Logger } from './logger';
 import { loadModelFiles } from './manifest';
+import { MicroBatcher } from './micro-batcher';
 import { closeRedis, createActorRedis } from './redis';
 import { ReplyPublisher } from './reply';
 import { createRuntime } from './runtimes/registry';
@@ -24,17 +25,22 @@ export interface RunningActor {
  */
 export async function startActor(config: ActorConfig, logger: Logger): Promise<RunningActor> {
   const files = await loadModelFiles(config.modelsDir, config.model);
-  const runtime = createRuntime(files, { maxPixels: config.maxImagePixels });
+  const runtime = createRuntime(files, {
+    maxPixels: config.maxImagePixels,
+    maxBatch: config.batching.maxBatch,
+    intraOpThreads: config.intraOpThreads,
+  });
   await runtime.load();
-  logger.info({ version: files.manifest.version, runtime: runtime.kind }, 'model loaded');
+  logger.info({ version: files.manifest.version, runtime: runtime.kind, batch: runtime.preferredBatchSize }, 'model loaded');
 
   const redis = createActorRedis(config.redisUrl, `actor:${config.model}:${config.actorId}`, logger);
-  const scheduler = createScheduler(runtime);
+  const scheduler = createScheduler(runtime, config.batching);
   const heartbeat = new Heartbeat(redis, logger, {
     model: config.model,
     actorId: config.actorId,
     modelVersion: files.manifest.version,
     concurrency: config.concurrency,
+    batching: scheduler instanceof MicroBatcher ? () => scheduler.stats() : undefined,
     intervalMs: config.heartbeatIntervalMs,
     ttlMs: config.heartbeatTtlMs,
   });
@@ -66,7 +72,7 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = job.finishedOn !== undefined;
-    logger.warn({ jobId: job.id, request_id: job.data?.requestId, attempt: job.attemptsMade, final, err: err.message }, 'job failed');
+    logger.warn({ jobId: job.id, reqId: job.data?.requestId, attempt: job.attemptsMade, final, err: err.message }, 'job failed');
     // A final failure still answers the waiting request at once instead of at its deadline.
     if (final && job.data?.replyTo) void replies.publish(job.data.replyTo, { outcome: 'failed', jobId: String(job.id), message: err.message });
   });

@@ -5,8 +5,12 @@ import { HEARTBEAT, ModelType, ModelTypeSchema } from '@cataract/contracts';
 import { z } from 'zod';
 import { REPO_ROOT } from './paths';
 
-/** Per model type: lgbm jobs are a decode + microseconds of trees, so several decode in parallel in sharp's pool. */
-const DEFAULT_CONCURRENCY: Record<ModelType, number> = { lgbm: 8, clip: 4 };
+/**
+ * Per model type: lgbm jobs are a decode + microseconds of trees, so several decode in parallel in
+ * sharp's pool. clip takes two batches' worth of jobs at once, so one batch collects while the
+ * previous one runs.
+ */
+const DEFAULT_CONCURRENCY: Record<ModelType, (maxBatch: number) => number> = { lgbm: () => 8, clip: (maxBatch) => 2 * maxBatch };
 
 const EnvSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
@@ -26,6 +30,13 @@ const EnvSchema = z.object({
   /** How long SIGTERM waits for running jobs before giving up on them (they then stall over to another actor). */
   ACTOR_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** clip micro-batching: most inputs per inference, and how long the oldest waits for company. */
+  CLIP_MAX_BATCH: z.coerce.number().int().min(1).max(128).default(16),
+  CLIP_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(5),
+  /** Batches in flight at once: 2 lets one batch decode while the previous one is in inference. */
+  CLIP_MAX_INFLIGHT_BATCHES: z.coerce.number().int().min(1).max(8).default(2),
+  /** onnxruntime threads per inference. */
+  ORT_INTRA_OP_THREADS: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export interface ActorConfig {
@@ -42,6 +53,9 @@ export interface ActorConfig {
   maxImagePixels: number | undefined;
   shutdownGraceMs: number;
   logLevel: string;
+  /** Micro-batching of the onnx runtime (maxBatch 1: no batching, every job runs on its own). */
+  batching: { maxBatch: number; maxWaitMs: number; maxInflight: number };
+  intraOpThreads: number;
 }
 
 /** `--model lgbm`, `--model=lgbm` (or ACTOR_MODEL). */
@@ -65,6 +79,12 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     throw new Error(`invalid actor configuration: ${details}`);
   }
   const e = parsed.data;
+  const maxBatch = model === 'clip' ? e.CLIP_MAX_BATCH : 1;
+  const concurrency = e.ACTOR_CONCURRENCY ?? DEFAULT_CONCURRENCY[model](maxBatch);
+  if (concurrency < maxBatch) {
+    // Fewer jobs in flight than a batch holds: batches could never fill and every input would wait CLIP_MAX_WAIT_MS.
+    throw new Error(`invalid actor configuration: ACTOR_CONCURRENCY (${concurrency}) must be at least CLIP_MAX_BATCH (${maxBatch})`);
+  }
   if (e.ACTOR_HEARTBEAT_TTL_MS <= e.ACTOR_HEARTBEAT_INTERVAL_MS) {
     throw new Error('invalid actor configuration: ACTOR_HEARTBEAT_TTL_MS must exceed ACTOR_HEARTBEAT_INTERVAL_MS');
   }
@@ -72,7 +92,7 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     model,
     redisUrl: e.REDIS_URL,
     modelsDir: e.MODELS_DIR,
-    concurrency: e.ACTOR_CONCURRENCY ?? DEFAULT_CONCURRENCY[model],
+    concurrency,
     actorId: e.ACTOR_ID ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`,
     lockDurationMs: e.ACTOR_LOCK_DURATION_MS,
     stalledIntervalMs: e.ACTOR_STALLED_INTERVAL_MS,
@@ -82,5 +102,7 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     shutdownGraceMs: e.ACTOR_SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
+    batching: { maxBatch, maxWaitMs: e.CLIP_MAX_WAIT_MS, maxInflight: e.CLIP_MAX_INFLIGHT_BATCHES },
+    intraOpThreads: e.ORT_INTRA_OP_THREADS,
   };
 }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { ActorHeartbeat, ModelType, redisKeys } from '@cataract/contracts';
+import { ActorHeartbeat, BatchingStats, ModelType, redisKeys } from '@cataract/contracts';
 import type { Logger } from './logger';
 import type { Redis } from './redis';
 
@@ -8,6 +8,8 @@ export interface HeartbeatOptions {
   actorId: string;
   modelVersion: string;
   concurrency: number;
+  /** Counters of a batching scheduler, published with every beat. */
+  batching?: () => BatchingStats;
   intervalMs: number;
   ttlMs: number;
 }
@@ -45,6 +47,7 @@ export class Heartbeat {
       last_seen: new Date().toISOString(),
       jobs_done: this.jobsDone,
       concurrency: this.opts.concurrency,
+      ...(this.opts.batching && { batching: this.opts.batching() }),
     };
   }
 

@@ -7,5 +7,8 @@ export { loadModelFiles } from './manifest';
 export { createRuntime } from './runtimes/registry';
 export type { ModelRuntime, RuntimeOutcome } from './runtimes/runtime';
 export { createScheduler, DirectScheduler } from './scheduler';
+export { MicroBatcher } from './micro-batcher';
+export type { MicroBatcherOptions } from './micro-batcher';
+export { OnnxRuntime } from './runtimes/onnx-runtime';
 export type { InferenceScheduler } from './scheduler';
 export * from './errors';

@@ -58,7 +58,7 @@ export function createJobProcessor(deps: JobProcessorDeps): (job: Job<PredictJob
       throw outcome.error;
     }
     await deps.replies.publish(data.replyTo, { outcome: 'completed', jobId: String(job.id), result });
-    deps.logger.debug({ jobId: job.id, request_id: data.requestId, status: result.status }, 'job done');
+    deps.logger.debug({ jobId: job.id, reqId: data.requestId, status: result.status }, 'job done');
     return result;
   };
 }

@@ -1,3 +1,4 @@
+import { MicroBatcher, type MicroBatcherOptions } from './micro-batcher';
 import type { ModelRuntime, RuntimeOutcome } from './runtimes/runtime';
 
 /**
@@ -23,7 +24,8 @@ export class DirectScheduler implements InferenceScheduler {
   async close(): Promise<void> {}
 }
 
-/** Picks the scheduler a runtime wants (batch size 1: direct). */
-export function createScheduler(runtime: ModelRuntime): InferenceScheduler {
+/** Picks the scheduler a runtime wants: batch size 1 runs direct, larger ones go through the micro-batcher. */
+export function createScheduler(runtime: ModelRuntime, batching?: Omit<MicroBatcherOptions, 'maxBatch'>): InferenceScheduler {
+  if (batching && runtime.preferredBatchSize > 1) return new MicroBatcher(runtime, { ...batching, maxBatch: runtime.preferredBatchSize });
   return new DirectScheduler(runtime);
 }

@@ -1,4 +1,4 @@
-import { ActorHeartbeat, ActorHeartbeatSchema, HEARTBEAT, MODEL_TYPES, ModelType, redisKeys } from '@cataract/contracts';
+import { ActorHeartbeat, ActorHeartbeatSchema, MODEL_TYPES, ModelType, redisKeys } from '@cataract/contracts';
 import type { Logger } from './logger';
 import type { Redis } from './redis';
 
@@ -107,5 +107,3 @@ function parseHeartbeat(raw: string): ActorHeartbeat | undefined {
     return undefined;
   }
 }
-
-export const HEARTBEAT_TTL_MS = HEARTBEAT.ttlMs;

@@ -12,14 +12,15 @@ import type { EndpointInfo } from './routes/endpoint';
 import { healthRouter } from './routes/health';
 import { infoRouter } from './routes/info';
 import { predictRouter } from './routes/predict';
+import { ensembleRouter } from './routes/ensemble';
 import { imageUpload } from './upload';
 import type { ModelType } from '@cataract/contracts';
 
 /** Model types with a POST /predict_<type> route in this build. */
-export const PREDICT_ROUTE_MODELS: readonly ModelType[] = ['lgbm'];
+export const PREDICT_ROUTE_MODELS: readonly ModelType[] = ['lgbm', 'clip'];
 
 export interface AppDeps {
-  config: Pick<GatewayConfig, 'maxUploadBytes' | 'maxImagePixels' | 'requestTimeoutMs' | 'servedModels' | 'webDistDir'>;
+  config: Pick<GatewayConfig, 'maxUploadBytes' | 'maxImagePixels' | 'requestTimeoutMs' | 'servedModels' | 'webDistDir' | 'ensemble'>;
   logger: Logger;
   redis: Redis;
   registry: ActorRegistry;
@@ -57,7 +58,8 @@ export function createApp(deps: AppDeps): Express {
     webDistDir: deps.config.webDistDir,
     endpoints: () => endpoints,
   });
-  for (const part of [info, health, predict]) {
+  const ensemble = ensembleRouter({ client: deps.client, upload, settings: deps.config.ensemble, servedModels: deps.config.servedModels });
+  for (const part of [info, health, predict, ensemble]) {
     app.use(part.router);
     endpoints.push(...part.endpoints);
   }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { manifestPath, MODEL_TYPES, ModelType, parseModelTypeList } from '@cataract/contracts';
 import { z } from 'zod';
+import { loadEnsembleSettings, type EnsembleSettings } from './ensemble/settings';
 import { REPO_ROOT } from './paths';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -22,6 +23,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long a stopping worker lets in-flight requests finish before closing their sockets. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).optional(),
+  /** Ensemble weights, e.g. "lgbm=0.3,clip=0.7" (default: MODELS_DIR/ensemble.json), and the cascade's unsure band "0.2-0.8". */
+  ENSEMBLE_WEIGHTS: z.string().optional(),
+  CASCADE_BAND: z.string().optional(),
 });
 
 export interface GatewayConfig {
@@ -38,6 +42,7 @@ export interface GatewayConfig {
   webDistDir: string;
   logLevel: string;
   shutdownGraceMs: number;
+  ensemble: EnsembleSettings;
 }
 
 /** Model types whose manifest exists: what the deployment serves when SERVED_MODELS is not given. */
@@ -67,5 +72,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     webDistDir: e.WEB_DIST_DIR,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? e.REQUEST_TIMEOUT_MS + 2000,
+    ensemble: loadEnsembleSettings(e, e.MODELS_DIR),
   };
 }

@@ -67,7 +67,7 @@ export class ModelClient {
         released = true;
         await this.redis.del(key).catch((err: Error) => {
           // the TTL cleans up what a failed delete leaves behind
-          this.logger.warn({ key, err: err.message }, 'could not delete upload');
+          this.logger.warn({ reqId: ctx.requestId, key, err: err.message }, 'could not delete upload');
         });
       },
     };
@@ -103,16 +103,16 @@ export class ModelClient {
     } finally {
       pending.cancel();
       ended.dispose();
-      if (withdraw) this.withdraw(model, jobId);
+      if (withdraw) this.withdraw(model, jobId, ctx.requestId);
     }
   }
 
   /** Remove a job nobody waits for any more; an active job is locked and simply finishes unseen. */
-  private withdraw(model: ModelType, jobId: string): void {
+  private withdraw(model: ModelType, jobId: string, requestId: string): void {
     this.queues
       .get(model)
       .remove(jobId)
-      .catch((err: Error) => this.logger.debug({ jobId, err: err.message }, 'could not withdraw job'));
+      .catch((err: Error) => this.logger.debug({ reqId: requestId, jobId, err: err.message }, 'could not withdraw job'));
   }
 
   private assertRedis(): void {

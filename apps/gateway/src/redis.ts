@@ -13,6 +13,8 @@ export function createRequestRedis(url: string, name: string, logger: Logger): R
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: 3000, // a stalled socket must not hold a request past its deadline
+    // Commands issued by concurrent requests in the same tick share one write (fewer syscalls under load).
+    enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(100 * times, 2000),
   });
   watch(redis, name, logger);

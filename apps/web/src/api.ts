@@ -25,6 +25,7 @@ export async function predict(photo: Blob, fileName: string, strategy: Strategy,
   const ensemble = await send(`/predict_ensemble${query}`, photo, fileName, options);
   // An older gateway has only the single-model routes: answer from the fast model rather than fail.
   if (ensemble.status !== 404) return { response: await readPrediction(ensemble), fellBack: false };
+  await ensemble.text().catch(() => undefined); // drain the small 404 body so the connection is reused
   const single = await send('/predict_lgbm', photo, fileName, options);
   return { response: await readPrediction(single), fellBack: true };
 }

@@ -29,9 +29,18 @@ export interface PredictionResponse extends ModelAnswer {
   strategy?: Strategy;
   degraded?: boolean;
   models?: Record<string, ModelAnswer | ModelError | undefined>;
-  /** Cascade details; field names vary while the gateway settles, see `cascadeNote`. */
-  cascade?: unknown;
+  /** The configured weights of P(cataract) per member (ensemble only). */
+  weights?: Record<string, number>;
+  /** How the cascade decided (cascade only): lgbm's P(cataract), and whether it fell inside the unsure band so CLIP was asked. */
+  cascade?: CascadeDecision;
   [extra: string]: unknown;
+}
+
+export interface CascadeDecision {
+  /** [low, high]: lgbm P(cataract) inside this band counts as unsure. */
+  band?: [number, number];
+  lgbm_p?: number | null;
+  clip_called?: boolean;
 }
 
 export function isModelError(answer: ModelAnswer | ModelError): answer is ModelError {

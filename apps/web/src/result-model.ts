@@ -27,6 +27,8 @@ export interface ResultModel {
   modelUsed: string;
   modelVersion?: string;
   strategy?: Strategy;
+  /** e.g. "LightGBM 0.4 · CLIP 0.6", for an ensemble answer. */
+  weights?: string;
   processingSeconds?: number;
   requestId?: string;
   rows: ModelRow[];
@@ -37,7 +39,7 @@ export interface ResultModel {
 export function toResultModel({ response, fellBack }: PredictOutcome): ResultModel {
   const rows = modelRows(response);
   const notes: string[] = [];
-  if (fellBack) notes.push('This server has no ensemble endpoint yet, so the answer comes from the LightGBM model alone.');
+  if (fellBack) notes.push('This server offers no ensemble endpoint, so the answer comes from the LightGBM model alone.');
   const cascade = cascadeNote(response);
   if (cascade) notes.push(cascade);
   const failed = rows.filter((r) => r.state === 'failed');
@@ -52,11 +54,22 @@ export function toResultModel({ response, fellBack }: PredictOutcome): ResultMod
     modelUsed: response.model_used,
     modelVersion: response.model_version,
     strategy: response.strategy,
+    // Weights matter only when more than one model's answer was combined.
+    weights: rows.filter((r) => r.state === 'answered').length > 1 ? describeWeights(response.weights) : undefined,
     processingSeconds: typeof response.processing_time === 'number' ? response.processing_time : undefined,
     requestId: typeof response.request_id === 'string' ? response.request_id : undefined,
     rows,
     notes,
   };
+}
+
+function describeWeights(weights: Record<string, number> | undefined): string | undefined {
+  if (!weights || typeof weights !== 'object') return undefined;
+  const parts = Object.entries(weights)
+    .filter(([, w]) => typeof w === 'number')
+    .sort(([a], [b]) => compareModelKeys(a, b))
+    .map(([key, w]) => `${modelLabel(key)} ${Number(w.toFixed(3))}`);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
 }
 
 function modelRows(response: PredictionResponse): ModelRow[] {
@@ -93,27 +106,26 @@ function answerRow(key: string, answer: ModelAnswer): ModelRow {
   };
 }
 
-/** One sentence on what the cascade decided, or undefined when the cascade was not used. */
+/**
+ * One sentence on what the cascade decided, or undefined when the cascade was not used. Reads the
+ * server's `cascade` record (lgbm's P(cataract), the unsure band, whether CLIP was called) and falls
+ * back to which members answered when that record is missing.
+ */
 export function cascadeNote(response: PredictionResponse): string | undefined {
   if (response.strategy !== 'cascade') return undefined;
   const models = response.models ?? {};
   const first = models.lgbm;
   const second = models.clip;
-  if (first && isModelError(first)) return 'Cascade: LightGBM failed, so the answer had to come from CLIP.';
-  const facts: string[] = [];
-  if (first) facts.push(`confidence ${formatPercent(first.confidence)}`);
-  const threshold = cascadeThreshold(response);
-  if (threshold !== undefined) facts.push(`needed ${formatPercent(threshold)}`);
-  const why = facts.length > 0 ? ` (${facts.join(', ')})` : '';
-  if (second == null) return `Cascade: LightGBM was sure enough${why}, so CLIP was not asked.`;
-  if (isModelError(second)) return `Cascade: LightGBM was unsure${why}, so CLIP was asked, but it failed.`;
-  return `Cascade: LightGBM was unsure${why}, so CLIP was asked too; the verdict combines both.`;
-}
-
-/** The confidence the first model needed, when the server reports it (`cascade.threshold`). */
-function cascadeThreshold(response: PredictionResponse): number | undefined {
-  const cascade = response.cascade;
-  if (typeof cascade !== 'object' || cascade === null) return undefined;
-  const t = (cascade as { threshold?: unknown }).threshold;
-  return typeof t === 'number' && t > 0 && t < 1 ? t : undefined;
+  const decision = response.cascade;
+  if (!first || isModelError(first) || decision?.lgbm_p === null) {
+    return 'Cascade: LightGBM did not answer, so the answer had to come from CLIP.';
+  }
+  const p = typeof decision?.lgbm_p === 'number' ? decision.lgbm_p : first.probabilities.cataract;
+  const band = decision?.band;
+  const clipCalled = decision?.clip_called ?? second != null;
+  const bandText = band ? `, ${clipCalled ? 'inside' : 'outside'} the unsure band ${formatPercent(band[0])}–${formatPercent(band[1])}` : '';
+  const why = ` (probability of cataract ${formatPercent(p)}${bandText})`;
+  if (!clipCalled) return `Cascade: LightGBM was sure enough${why}, so CLIP was not asked.`;
+  if (second && isModelError(second)) return `Cascade: LightGBM was unsure${why}, so CLIP was asked, but it failed.`;
+  return `Cascade: LightGBM was unsure${why}, so CLIP was asked as well.`;
 }

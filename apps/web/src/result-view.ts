@@ -92,7 +92,9 @@ function facts(result: ResultModel): HTMLElement {
   };
   add('Processing time', result.processingSeconds !== undefined ? formatDuration(result.processingSeconds) : undefined);
   add('Strategy', result.modelUsed === 'ensemble' ? (result.strategy ?? 'weighted') : `single model (${modelLabel(result.modelUsed)})`);
-  add('Version', result.modelVersion);
+  add('Weights', result.weights);
+  // An ensemble's version string lists its members', already shown in each model's row.
+  if (result.modelUsed !== 'ensemble') add('Version', result.modelVersion);
   add('Request id', result.requestId);
   return dl;
 }

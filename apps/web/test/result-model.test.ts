@@ -32,15 +32,33 @@ describe('toResultModel', () => {
   });
 
   it('explains a cascade that answered from LightGBM alone, and shows CLIP as not asked', () => {
-    const response = ensemble({ strategy: 'cascade', models: { lgbm: answer(0.96, 'lgbm-2') }, cascade: { threshold: 0.9 } });
+    const response = ensemble({
+      strategy: 'cascade',
+      models: { lgbm: answer(0.04, 'lgbm-2') },
+      cascade: { band: [0.2, 0.8], lgbm_p: 0.04, clip_called: false },
+    });
     const m = toResultModel({ response, fellBack: false });
-    expect(m.notes).toEqual(['Cascade: LightGBM was sure enough (confidence 96%, needed 90%), so CLIP was not asked.']);
+    expect(m.notes).toEqual([
+      'Cascade: LightGBM was sure enough (probability of cataract 4%, outside the unsure band 20%–80%), so CLIP was not asked.',
+    ]);
     expect(m.rows.find((r) => r.key === 'clip')).toMatchObject({ state: 'skipped', status: expect.stringContaining('Not asked') });
   });
 
   it('explains a cascade that had to ask CLIP', () => {
+    const response = ensemble({ strategy: 'cascade', cascade: { band: [0.2, 0.8], lgbm_p: 0.6, clip_called: true } });
+    const m = toResultModel({ response, fellBack: false });
+    expect(m.notes[0]).toBe('Cascade: LightGBM was unsure (probability of cataract 60%, inside the unsure band 20%–80%), so CLIP was asked as well.');
+  });
+
+  it('still explains the cascade from the members when the server sends no cascade record', () => {
     const m = toResultModel({ response: ensemble({ strategy: 'cascade' }), fellBack: false });
-    expect(m.notes[0]).toBe('Cascade: LightGBM was unsure (confidence 60%), so CLIP was asked too; the verdict combines both.');
+    expect(m.notes[0]).toBe('Cascade: LightGBM was unsure (probability of cataract 60%), so CLIP was asked as well.');
+    const failedFirst = ensemble({ strategy: 'cascade', models: { lgbm: { error: { code: 'NO_ACTOR' } }, clip: answer(0.8, 'clip-3') } });
+    expect(toResultModel({ response: failedFirst, fellBack: false }).notes[0]).toBe('Cascade: LightGBM did not answer, so the answer had to come from CLIP.');
+  });
+
+  it('formats the ensemble weights', () => {
+    expect(toResultModel({ response: ensemble({ weights: { clip: 0.65, lgbm: 0.35 } }), fellBack: false }).weights).toBe('LightGBM 0.35 · CLIP 0.65');
   });
 
   it('shows a failed model and says the answer is degraded', () => {

@@ -18,7 +18,10 @@ export const ERROR_CODES = [
   'redis_unavailable',
   'timeout', // request deadline passed
   'inference_failed', // the actor failed the job after its retries
-  'shutting_down',
+  'unauthorized', // no API key (API_KEYS set)
+  'forbidden', // an API key that is not in API_KEYS
+  'rate_limited', // over RATE_LIMIT_PER_MINUTE for this key (or address)
+  'storage_unavailable', // SAVE_UPLOADS is on and the upload could not be kept
   'not_found',
   'internal_error',
 ] as const;

@@ -1,6 +1,7 @@
 export * from './model-types';
 export * from './labels';
 export * from './error-codes';
+export * from './timings';
 export * from './job';
 export * from './reply';
 export * from './batching';
@@ -8,3 +9,4 @@ export * from './actor';
 export * from './redis-keys';
 export * from './manifest';
 export * from './http';
+export * from './ensemble';

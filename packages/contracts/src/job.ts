@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ImageRejectionCodeSchema } from './error-codes';
 import { LabelSchema, ProbabilitiesSchema } from './labels';
+import { JobTimingsSchema } from './timings';
 
 /**
  * Payload of a prediction job. The image bytes are NOT in the job: they sit once under `uploadKey`
@@ -24,6 +25,8 @@ export const PredictionResultSchema = z.object({
   probabilities: ProbabilitiesSchema,
   model_version: z.string().min(1),
   actor_id: z.string().min(1),
+  /** The actor's own timings (for the gateway's metrics; never sent to clients). */
+  timings: JobTimingsSchema.optional(),
 });
 export type PredictionResult = z.infer<typeof PredictionResultSchema>;
 
@@ -35,6 +38,7 @@ export const RejectionResultSchema = z.object({
   status: z.literal('rejected'),
   error: z.object({ code: ImageRejectionCodeSchema, message: z.string() }),
   actor_id: z.string().min(1),
+  timings: JobTimingsSchema.optional(),
 });
 export type RejectionResult = z.infer<typeof RejectionResultSchema>;
 

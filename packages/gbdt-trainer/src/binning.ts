@@ -80,8 +80,9 @@ export class BinMapper {
     }
     const missing = hasNaN ? MissingType.NaN : MissingType.None;
     if (distinct.length < 2) {
+      // One value (or none): only "value vs NaN" can split, and only if both occur.
       const only = distinct.length ? distinct[0] : 0;
-      return new BinMapper(Float64Array.of(Infinity), missing, only, only, true);
+      return new BinMapper(Float64Array.of(Infinity), missing, only, only, !(hasNaN && distinct.length === 1));
     }
     const bounds = distinct.length <= maxBin ? cutDistinct(distinct, counts, minDataInBin) : cutGreedy(distinct, counts, vals.length, maxBin, minDataInBin);
     bounds.push(Infinity);

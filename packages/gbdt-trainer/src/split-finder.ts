@@ -29,6 +29,8 @@ export interface SplitCandidate {
 
 export type SplitParams = Pick<TrainParams, 'lambda_l1' | 'lambda_l2' | 'min_data_in_leaf' | 'min_sum_hessian_in_leaf' | 'min_gain_to_split'>;
 
+const MAX_THRESHOLD = 1e300;
+
 function thresholdL1(g: number, l1: number): number {
   if (l1 <= 0) return g;
   const r = Math.abs(g) - l1;
@@ -73,7 +75,9 @@ export function findBestSplit(
       let lg = nanLeft ? nanG : 0;
       let lh = nanLeft ? nanH : 0;
       let lc = nanLeft ? nanC : 0;
-      for (let t = 0; t < nb - 1; t++) {
+      // With a NaN bin, t = nb - 1 (all values left, NaN right) is a split too.
+      const lastT = hasNaN ? nb - 1 : nb - 2;
+      for (let t = 0; t <= lastT; t++) {
         lg += hist.grad[off + t];
         lh += hist.hess[off + t];
         lc += hist.count[off + t];
@@ -88,7 +92,8 @@ export function findBestSplit(
           best = {
             feature: f,
             thresholdBin: t,
-            threshold: m.upperBounds[t],
+            // The last value bin's bound is +Infinity; LightGBM writes such thresholds as 1e300 (Common::AvoidInf).
+            threshold: t === nb - 1 ? MAX_THRESHOLD : m.upperBounds[t],
             missingType: m.missingType,
             defaultLeft: nanLeft,
             gain: 0,

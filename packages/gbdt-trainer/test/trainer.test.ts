@@ -37,6 +37,17 @@ describe('train: learning', () => {
     expect(first.decisionType[0] & 0b1100).toBe(8);
   });
 
+  test('NaN versus a single value is a split (all values left, NaN right)', () => {
+    const rows = Array.from({ length: 200 }, (_, i) => Float64Array.of(i % 2 ? NaN : 7));
+    const labels = rows.map((r) => (Number.isNaN(r[0]) ? 1 : 0));
+    const b = train({ num_iterations: 10, learning_rate: 0.5, num_leaves: 2 }, { rows, labels });
+    expect(b.trees[0].numLeaves).toBe(2);
+    expect(b.trees[0].threshold[0]).toBe(1e300);
+    expect(b.predict(Float64Array.of(NaN))).toBeGreaterThan(0.9);
+    expect(b.predict(Float64Array.of(7))).toBeLessThan(0.1);
+    expect(b.predict(Float64Array.of(1e6))).toBeLessThan(0.1);
+  });
+
   test('regression (L2) fits a step function', () => {
     const rows = Array.from({ length: 400 }, (_, i) => Float64Array.of(i / 400));
     const labels = rows.map((r) => (r[0] < 0.5 ? 1 : 3));

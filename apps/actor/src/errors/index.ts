@@ -1,3 +1,4 @@
 export * from './manifest-error';
 export * from './runtime-errors';
 export * from './job-errors';
+export * from './scheduler-errors';

@@ -2,6 +2,7 @@ import type { ModelManifest } from '@cataract/contracts';
 import { UnsupportedRuntimeError } from '../errors';
 import type { LoadedModelFiles } from '../manifest';
 import { LightgbmRuntime } from './lightgbm-runtime';
+import { OnnxRuntime } from './onnx-runtime';
 import type { ModelRuntime, RuntimeOptions } from './runtime';
 
 type Factory = (files: LoadedModelFiles, opts: RuntimeOptions) => ModelRuntime;
@@ -14,6 +15,10 @@ const FACTORIES: Partial<Record<ModelManifest['runtime'], Factory>> = {
   lightgbm: (files, opts) => {
     if (files.manifest.runtime !== 'lightgbm') throw new Error('unreachable: runtime mismatch');
     return new LightgbmRuntime({ ...files, manifest: files.manifest }, opts);
+  },
+  onnx: (files, opts) => {
+    if (files.manifest.runtime !== 'onnx') throw new Error('unreachable: runtime mismatch');
+    return new OnnxRuntime({ ...files, manifest: files.manifest }, opts);
   },
 };
 

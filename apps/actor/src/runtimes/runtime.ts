@@ -20,4 +20,8 @@ export interface ModelRuntime {
 export interface RuntimeOptions {
   /** Decompression-bomb limit passed to imaging. */
   maxPixels?: number;
+  /** onnxruntime intra-op threads per inference (ORT_INTRA_OP_THREADS). */
+  intraOpThreads?: number;
+  /** Largest batch the scheduler sends (CLIP_MAX_BATCH); sizes the runtime's reusable tensor buffers. */
+  maxBatch?: number;
 }

@@ -19,12 +19,6 @@ export class RedisUnavailableError extends ServiceUnavailableError {
   }
 }
 
-export class ShuttingDownError extends ServiceUnavailableError {
-  constructor() {
-    super('shutting_down', 'this gateway worker is shutting down', 1);
-  }
-}
-
 export class DeadlineExceededError extends HttpError {
   constructor(timeoutMs: number) {
     super(504, 'timeout', `no answer within the ${timeoutMs} ms request deadline`);

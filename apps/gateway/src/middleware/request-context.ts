@@ -33,11 +33,10 @@ export function requestContext(requestTimeoutMs: number) {
 }
 
 /** Aborts when the client disconnects before the response was sent. */
-export function clientGoneSignal(req: Request, res: Response): AbortSignal {
+export function clientGoneSignal(res: Response): AbortSignal {
   const ac = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) ac.abort();
   });
-  void req;
   return ac.signal;
 }

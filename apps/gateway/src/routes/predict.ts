@@ -30,7 +30,7 @@ export function predictHandler(client: ModelClient, model: ModelType): RequestHa
   return async (req: Request, res: Response, next: NextFunction) => {
     const image = res.locals.upload;
     if (!image) return next(new Error('predict route mounted without the upload middleware'));
-    const ctx = { requestId: String(req.id), deadline: res.locals.deadline, signal: clientGoneSignal(req, res) };
+    const ctx = { requestId: String(req.id), deadline: res.locals.deadline, signal: clientGoneSignal(res) };
     let upload;
     try {
       upload = await client.storeUpload(image.buffer, ctx);

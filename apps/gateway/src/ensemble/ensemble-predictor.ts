@@ -1,0 +1,61 @@
+import { EnsembleModel, EnsembleStrategy, ModelType } from '@cataract/contracts';
+import { UnsupportedImageError } from '../errors';
+import type { ModelClient, RequestContext, StoredUpload } from '../model-client';
+import { inBand } from './band';
+import { MemberNotServedError } from './errors';
+import { MemberResult, MemberResults, Resolved, resolveMembers } from './resolve';
+import type { EnsembleSettings } from './settings';
+
+export interface EnsembleAnswer extends Resolved {
+  strategy: EnsembleStrategy;
+  members: MemberResults;
+  cascade?: { band: [number, number]; lgbm_p: number | null; clip_called: boolean };
+}
+
+/**
+ * Asks the member models about one stored upload (the bytes are in Redis once; each member's job
+ * reads the same key) and combines their answers.
+ *  - weighted: lgbm and clip in parallel, P(cataract) averaged with the configured weights;
+ *  - cascade: lgbm first; clip only when lgbm's P(cataract) is inside the uncertainty band (or lgbm
+ *    could not answer), then the same weighted average of both.
+ * A member type the deployment does not serve counts as unavailable.
+ */
+export class EnsemblePredictor {
+  constructor(
+    private readonly client: Pick<ModelClient, 'predict'>,
+    private readonly settings: EnsembleSettings,
+    private readonly served: readonly ModelType[],
+  ) {}
+
+  async predict(upload: StoredUpload, ctx: RequestContext, strategy: EnsembleStrategy): Promise<EnsembleAnswer> {
+    const { weights, threshold } = this.settings;
+    if (strategy === 'weighted') {
+      const [lgbm, clip] = await Promise.all([this.ask('lgbm', upload, ctx), this.ask('clip', upload, ctx)]);
+      const members: MemberResults = { lgbm, clip };
+      return { strategy, members, ...resolveMembers(members, ['lgbm', 'clip'], weights, threshold) };
+    }
+    const band: [number, number] = [this.settings.band[0], this.settings.band[1]];
+    const lgbm = await this.ask('lgbm', upload, ctx);
+    const lgbmP = lgbm.ok ? lgbm.result.probabilities.cataract : null;
+    // A refused image needs no second opinion; an unsure or missing lgbm answer does.
+    const clipNeeded = lgbmP === null ? !(lgbm.ok === false && lgbm.error instanceof UnsupportedImageError) : inBand(lgbmP, band);
+    const members: MemberResults = { lgbm };
+    if (clipNeeded) members.clip = await this.ask('clip', upload, ctx);
+    const needed: EnsembleModel[] = clipNeeded ? ['lgbm', 'clip'] : ['lgbm'];
+    return {
+      strategy,
+      members,
+      cascade: { band, lgbm_p: lgbmP, clip_called: clipNeeded },
+      ...resolveMembers(members, needed, weights, threshold),
+    };
+  }
+
+  private async ask(model: EnsembleModel, upload: StoredUpload, ctx: RequestContext): Promise<MemberResult> {
+    if (!this.served.includes(model)) return { ok: false, error: new MemberNotServedError(model) };
+    try {
+      return { ok: true, result: await this.client.predict(model, upload, ctx) };
+    } catch (err) {
+      return { ok: false, error: err instanceof Error ? err : new Error(String(err)) };
+    }
+  }
+}

@@ -1,0 +1,12 @@
+export { EnsemblePredictor } from './ensemble-predictor';
+export type { EnsembleAnswer } from './ensemble-predictor';
+export { loadEnsembleSettings, ENSEMBLE_FILE } from './settings';
+export type { EnsembleSettings } from './settings';
+export { combineProbabilities } from './combine';
+export { parseBand, inBand, DEFAULT_CASCADE_BAND } from './band';
+export type { CascadeBand } from './band';
+export { parseWeights, normaliseWeights } from './weights';
+export { resolveMembers, combinedFailure } from './resolve';
+export type { MemberResult, MemberResults } from './resolve';
+export { toEnsembleResponse } from './response';
+export * from './errors';
