@@ -32,7 +32,14 @@ export async function healthReport(deps: HealthDeps): Promise<HealthResponse> {
   const actors = Object.fromEntries(
     MODEL_TYPES.map((t) => [
       t,
-      (snapshot?.[t] ?? []).map((a): HealthActor => ({ id: a.id, pid: a.pid, host: a.host, model_version: a.model_version, last_seen: a.last_seen })),
+      (snapshot?.[t] ?? []).map((a): HealthActor => ({
+        id: a.id,
+        pid: a.pid,
+        host: a.host,
+        model_version: a.model_version,
+        last_seen: a.last_seen,
+        ...(a.batching && { batching: a.batching }), // a batching actor's batch counters (avg_batch_size)
+      })),
     ]),
   ) as Record<ModelType, HealthActor[]>;
   const ok = redisOk && snapshot !== undefined && deps.servedModels.every((t) => actors[t].length > 0);
