@@ -3,6 +3,7 @@
  * actor programs (tests/infra/fixtures/fake-child.js) that record their start, argv, env and
  * signals. Needs `npx tsc -b apps/supervisor` first; parts need redis-server on the PATH.
  */
+import { existsSync } from 'node:fs';
 import { freePort, probeRedis } from '../../apps/supervisor/src/redis-bootstrap';
 import { REDIS_SERVER, startTestRedis, type TestRedis } from '../../apps/supervisor/test/helpers/redis-server';
 import { isAlive, SupervisorProcess, waitFor } from './helpers/supervisor-process';
@@ -13,8 +14,8 @@ const skipped = REDIS_SERVER ? '' : ' (skipped: redis-server not on PATH)';
 withRedis(`supervisor process${skipped}`, () => {
   let redis: TestRedis;
   const running: SupervisorProcess[] = [];
-  const supervisor = (env: NodeJS.ProcessEnv, models?: Array<'lgbm' | 'clip'>) => {
-    const s = new SupervisorProcess(env, models);
+  const supervisor = (env: NodeJS.ProcessEnv, models?: Array<'lgbm' | 'clip'>, viaNpm = false) => {
+    const s = new SupervisorProcess(env, models, viaNpm);
     running.push(s);
     return s;
   };
@@ -71,10 +72,13 @@ withRedis(`supervisor process${skipped}`, () => {
     expect(url).not.toBe(dead);
     expect(s.started('gateway')[0].env!.REDIS_URL).toBe(url);
     expect(await probeRedis(url, 1000)).toEqual({ status: 'ok' });
+    const dir = String(line.dir);
+    expect(existsSync(dir)).toBe(true);
 
     s.proc.kill('SIGTERM');
     expect((await s.exited).code).toBe(0);
     expect((await probeRedis(url, 500)).status).toBe('unreachable');
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('exits 1 saying how to get Redis when none answers and redis-server is not on the PATH', async () => {
@@ -112,10 +116,32 @@ withRedis(`supervisor process${skipped}`, () => {
     await waitFor('children gone', () => pids.every((p) => !isAlive(p)));
   });
 
+  it('under `npm start`, a process-group SIGTERM still gets the ordered shutdown (npm waits for it)', async () => {
+    // What the acceptance checks do: SIGTERM to the group of `setsid npm start`, wait for npm to
+    // exit, then SIGKILL the group. If npm exited before the supervisor (a shell between them that
+    // dies on the signal), the SIGKILL would cut the ordered shutdown short.
+    const s = supervisor({ REDIS_URL: redis.url, FAKE_DRAIN_MS: '1000' }, ['lgbm'], true);
+    await s.waitForChildren(['gateway', 'lgbm-actor-1']);
+    process.kill(-s.proc.pid!, 'SIGTERM');
+    await waitFor('npm to exit', () => s.proc.exitCode !== null || s.proc.signalCode !== null, 15_000).catch(() => undefined);
+    try {
+      process.kill(-s.proc.pid!, 'SIGKILL');
+    } catch {
+      // the group is already empty
+    }
+    expect(s.logs().some((l) => l.msg === 'cluster stopped')).toBe(true);
+    const ev = s.events();
+    const at = (name: string, event: string) => ev.find((e) => e.name === name && e.event === event)?.t;
+    expect(at('lgbm-actor-1', 'sigterm')).toBeGreaterThanOrEqual(at('gateway', 'exit')!);
+    expect(at('lgbm-actor-1', 'exit')).toBeDefined();
+  });
+
   it('children and the embedded Redis do not outlive a SIGKILLed supervisor', async () => {
     const s = supervisor({ REDIS_URL: await deadRedisUrl() });
     const pids = await s.waitForChildren(['gateway', 'lgbm-actor-1', 'clip-actor-1']);
-    const url = String((await s.waitForLog(/embedded default/)).redis);
+    const embedded = await s.waitForLog(/embedded default/);
+    const [url, dir] = [String(embedded.redis), String(embedded.dir)];
+    expect(existsSync(dir)).toBe(true);
     s.proc.kill('SIGKILL');
     await s.exited;
     await waitFor('orphaned children to exit', () => pids.every((p) => !isAlive(p)));
@@ -124,5 +150,6 @@ withRedis(`supervisor process${skipped}`, () => {
       ['clip-actor-1', 'gateway', 'lgbm-actor-1'],
     );
     await waitFor('embedded Redis to stop', async () => (await probeRedis(url, 300)).status === 'unreachable');
+    await waitFor('its temp dir to be removed', () => !existsSync(dir));
   });
 });

@@ -64,7 +64,7 @@ describe('MicroBatcher', () => {
   });
 
   it('runs inputs once the oldest has waited maxWaitMs, without waiting for a full batch', async () => {
-    jest.useFakeTimers();
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
     try {
       const rt = new RecordingRuntime();
       const b = new MicroBatcher(rt, { maxBatch: 16, maxWaitMs: 30 });

@@ -120,7 +120,8 @@ export class SupervisedChild extends EventEmitter<{ spawn: [pid: number]; exit: 
       settle();
     };
     proc.once('exit', (code, signal) => onGone(code, signal));
-    proc.once('error', (err) => {
+    // `on`, not `once`: a later error (a failed kill) without a listener would crash the supervisor.
+    proc.on('error', (err) => {
       if (proc.pid === undefined) onGone(null, null, err); // never started; a live child's errors end in 'exit'
       else this.log.error({ child: name, err }, 'child process error');
     });

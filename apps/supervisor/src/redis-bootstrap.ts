@@ -123,7 +123,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cataract-redis-'));
     const logFile = path.join(dir, 'redis.log');
     const args = [
-      ...[ORPHAN_GUARD_SCRIPT, binary, '--port', String(port), '--bind', '127.0.0.1'],
+      ...[ORPHAN_GUARD_SCRIPT, '--orphan-cleanup', dir, binary, '--port', String(port), '--bind', '127.0.0.1'],
       ...['--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir, '--logfile', logFile],
     ];
     const child = new SupervisedChild(
@@ -206,7 +206,7 @@ export async function ensureRedis(options: {
   }
   const embedded = await startEmbeddedRedis({ binary, log, restart: options.restart });
   log.warn(
-    { redis: embedded.url, configured: redact(url), reason: probe.reason, binary, pid: embedded.child.pid },
+    { redis: embedded.url, configured: redact(url), reason: probe.reason, binary, dir: embedded.dir, pid: embedded.child.pid },
     'no Redis at REDIS_URL: started a private redis-server (embedded default, in-memory, removed on exit)',
   );
   return { url: embedded.url, embedded };

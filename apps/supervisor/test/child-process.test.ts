@@ -99,6 +99,14 @@ describe('SupervisedChild', () => {
     expect(alive(grandchild)).toBe(false);
   });
 
+  it('a command that cannot be spawned counts as a crash: reported, retried, no exception', async () => {
+    const child = supervise({ command: '/nonexistent/program', args: [], env: process.env, stdio: 'ignore' }, 'missing');
+    const exit = nextExit(child);
+    child.start();
+    expect(await exit).toMatchObject({ name: 'missing', pid: undefined, code: null, signal: null, restartInMs: 50 });
+    expect(await nextExit(child)).toMatchObject({ restartInMs: 100 });
+  });
+
   it('stop() during a restart wait cancels the restart', async () => {
     const child = new SupervisedChild(
       { name: 'slow-restart', ...node('process.exit(1)') },

@@ -75,12 +75,19 @@ export class SupervisorProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private out = '';
 
-  constructor(env: NodeJS.ProcessEnv, models: Array<'lgbm' | 'clip'> = ['lgbm', 'clip']) {
+  /**
+   * `viaNpm`: run the root package.json's `start` script (without `prestart`) the way the
+   * acceptance checks do, as the leader of a new process group (`setsid npm start`).
+   */
+  constructor(env: NodeJS.ProcessEnv, models: Array<'lgbm' | 'clip'> = ['lgbm', 'clip'], viaNpm = false) {
     if (!existsSync(SUPERVISOR_MAIN)) throw new Error(`${SUPERVISOR_MAIN} missing: run npx tsc -b apps/supervisor first`);
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'supervisor-it-'));
     this.eventsFile = path.join(this.dir, 'events.jsonl');
     writeFileSync(this.eventsFile, '');
-    this.proc = spawn(process.execPath, [SUPERVISOR_MAIN], {
+    const [command, args] = viaNpm ? ['npm', ['start', '--ignore-scripts']] : [process.execPath, [SUPERVISOR_MAIN]];
+    this.proc = spawn(command, args, {
+      cwd: ROOT,
+      detached: viaNpm,
       env: {
         ...process.env,
         MODELS_DIR: makeModelsDir(this.dir, models),
@@ -136,6 +143,7 @@ export class SupervisorProcess {
   /** Best-effort cleanup after a failed test: nothing it started may survive. */
   async cleanup(): Promise<void> {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
+    for (const pid of this.logs().map((l) => l.pid as number)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     // Its children share these pipes; close our ends so nothing keeps jest waiting.
     this.proc.stdout?.destroy();
     this.proc.stderr?.destroy();

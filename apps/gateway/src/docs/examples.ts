@@ -100,7 +100,6 @@ export const ERROR_EXAMPLES: Record<ErrorCode, { status: number; message: string
   no_actor: { status: 503, message: 'no lgbm model actor is available' },
   queue_full: { status: 503, message: 'the lgbm queue is full (256 waiting), retry shortly' },
   redis_unavailable: { status: 503, message: 'the job store (Redis) is unreachable' },
-  shutting_down: { status: 503, message: 'this gateway worker is shutting down' },
   storage_unavailable: { status: 503, message: 'the upload could not be stored; retry shortly' },
   timeout: { status: 504, message: 'no answer within the 10000 ms request deadline' },
 };

@@ -50,7 +50,6 @@ const PREDICT_ERRORS: ErrorCode[] = [
   'no_actor',
   'queue_full',
   'redis_unavailable',
-  'shutting_down',
   'storage_unavailable',
   'timeout',
 ];
@@ -66,7 +65,7 @@ const STATUS_TEXT: Record<number, string> = {
   429: 'Over RATE_LIMIT_PER_MINUTE for this key (or address); wait Retry-After seconds',
   500: 'Internal error (no internals are disclosed)',
   502: 'The model failed on this image after its retries',
-  503: 'Temporarily unable to answer (no live actor, queue full, Redis down, shutting down, storage); retry after Retry-After seconds',
+  503: 'Temporarily unable to answer (no live actor, queue full, Redis down, upload storage); retry after Retry-After seconds',
   504: 'No answer within REQUEST_TIMEOUT_MS',
 };
 
@@ -86,11 +85,13 @@ const RETRY_AFTER = { 'Retry-After': header('Seconds to wait before retrying', '
  */
 export function buildOpenApiDocument(opts: OpenApiOptions): ReturnType<OpenApiGeneratorV3['generateDocument']> {
   const registry = new OpenAPIRegistry();
-  const ErrorResponse = registry.register('ErrorResponse', ErrorResponseSchema);
-  const Prediction = registry.register('PredictionResponse', PredictionResponseSchema);
-  const Ensemble = registry.register('EnsembleResponse', EnsembleResponseSchema);
-  const Health = registry.register('HealthResponse', HealthResponseSchema);
-  const ApiInfo = registry.register('ApiInfo', ApiInfoSchema);
+  // zod 4 gives each schema its methods when it is created, so schemas built before
+  // extendZodWithOpenApi ran (the contracts') lack .openapi(): register a clone (same definition).
+  const ErrorResponse = registry.register('ErrorResponse', ErrorResponseSchema.clone());
+  const Prediction = registry.register('PredictionResponse', PredictionResponseSchema.clone());
+  const Ensemble = registry.register('EnsembleResponse', EnsembleResponseSchema.clone());
+  const Health = registry.register('HealthResponse', HealthResponseSchema.clone());
+  const ApiInfo = registry.register('ApiInfo', ApiInfoSchema.clone());
 
   registry.registerComponent('securitySchemes', 'ApiKeyHeader', {
     type: 'apiKey',
@@ -103,7 +104,7 @@ export function buildOpenApiDocument(opts: OpenApiOptions): ReturnType<OpenApiGe
     scheme: 'bearer',
     description: 'The same key as `Authorization: Bearer <key>`.',
   });
-  const keyed = [{ ApiKeyHeader: [] }, { BearerAuth: [] }];
+  const keyed: Array<Record<string, string[]>> = [{ ApiKeyHeader: [] }, { BearerAuth: [] }];
 
   /** Error responses grouped by status, one named example per code. */
   const errors = (codes: readonly ErrorCode[]): Record<string, ResponseConfig> => {

@@ -15,6 +15,7 @@ export function combineProbabilities(ps: MemberProbabilities, weights: EnsembleW
     const p = ps[m]!;
     if (!(p >= 0 && p <= 1)) throw new RangeError(`${m} P(cataract) must be a probability, got ${p}`);
   }
+  if (present.length === 1) return ps[present[0]]!; // exactly its own answer, no rounding
   const total = present.reduce((s, m) => s + weights[m], 0);
   if (total === 0) return present.reduce((s, m) => s + ps[m]!, 0) / present.length;
   const p = present.reduce((s, m) => s + weights[m] * ps[m]!, 0) / total;

@@ -27,7 +27,7 @@ const isRequest = (m: unknown): m is MetricsRequest => typeof m === 'object' && 
 const isResponse = (m: unknown): m is MetricsResponse => typeof m === 'object' && m !== null && (m as MetricsResponse).type === RESPONSE;
 
 /** Primary: answer workers' scrape requests with the whole cluster's metrics. Call once. */
-export function serveClusterMetrics(): AggregatorRegistry {
+export function serveClusterMetrics(): void {
   const aggregator = new AggregatorRegistry();
   cluster.on('message', (worker: Worker, message: unknown) => {
     if (!isRequest(message)) return;
@@ -36,7 +36,6 @@ export function serveClusterMetrics(): AggregatorRegistry {
       (err: Error) => reply(worker, { type: RESPONSE, id: message.id, error: err.message }),
     );
   });
-  return aggregator;
 }
 
 function reply(worker: Worker, message: MetricsResponse): void {

@@ -72,16 +72,16 @@ export function createRateLimiter(opts: RateLimitOptions): RequestHandler | unde
     passOnStoreError: true,
     handler: (_req: Request, _res: Response, next: NextFunction) => next(new RateLimitedError(opts.perMinute)),
     logger: {
-      warn: (err: unknown, msg: string) => opts.logger.warn({ err: (err as Error)?.message ?? String(err) }, msg),
-      error: (err: unknown, msg: string) => {
-        if (!failing) opts.logger.warn({ err: (err as Error)?.message ?? String(err) }, `rate limiting suspended (fail open): ${msg}`);
+      warn: (err: unknown, msg?: string) => opts.logger.warn({ err: (err as Error)?.message ?? String(err) }, msg),
+      error: (err: unknown, msg?: string) => {
+        if (!failing) opts.logger.warn({ err: (err as Error)?.message ?? String(err) }, `rate limiting suspended (fail open): ${msg ?? "store error"}`);
         failing = true;
       },
     },
   });
   return (req, res, next) => {
     void limiter(req, res, (err?: unknown) => {
-      if (err === undefined && req.rateLimit !== undefined && failing) {
+      if (err === undefined && (req as Request & { rateLimit?: unknown }).rateLimit !== undefined && failing) {
         opts.logger.info('rate limiting restored');
         failing = false;
       }

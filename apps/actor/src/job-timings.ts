@@ -1,0 +1,33 @@
+import type { JobTimings } from '@cataract/contracts';
+
+/** What a runtime measured for one input (see RuntimeOutcome): optional, runtimes may not split. */
+export interface RuntimeTimings {
+  /** Decode + resize + features/tensor of this input. */
+  preprocessMs: number;
+  /** The model run that answered this input (for a batch: the whole batch's run). */
+  inferenceMs: number;
+  /** Inputs in that model run. */
+  batchSize: number;
+}
+
+const ms = (v: number) => Math.max(0, Number(v.toFixed(3)));
+
+/**
+ * The timings an actor publishes in a job's result (the gateway turns them into per-model
+ * histograms). Queue wait uses BullMQ's own stamps: job.timestamp (added) and job.processedOn
+ * (taken), both epoch ms from the same Redis-side clock reads; processing is measured here.
+ */
+export function jobTimings(
+  job: { timestamp: number; processedOn?: number },
+  startedAt: { epochMs: number; perfMs: number },
+  endPerfMs: number,
+  runtime: RuntimeTimings | undefined,
+): JobTimings {
+  const taken = job.processedOn ?? startedAt.epochMs;
+  return {
+    queue_wait_ms: ms(taken - job.timestamp),
+    processing_ms: ms(endPerfMs - startedAt.perfMs),
+    ...(runtime && { preprocess_ms: ms(runtime.preprocessMs), inference_ms: ms(runtime.inferenceMs) }),
+    batch_size: Math.max(1, runtime?.batchSize ?? 1),
+  };
+}

@@ -1,0 +1,253 @@
+#!/usr/bin/env node
+/**
+ * npm run bench:clip [-- --seconds 10 --rounds 2 --concurrency 32 --batch 16 --wait-ms 5 --threads 1]
+ *
+ * Throughput of the real clip actor process (apps/actor/dist/main.js --model clip, models/clip)
+ * fed through its BullMQ queue by a closed loop of `concurrency` clients, with micro-batching on
+ * (CLIP_MAX_BATCH=batch) and off (CLIP_MAX_BATCH=1), alternating rounds in the same run against a
+ * private redis-server. Both configurations run the same worker concurrency; only the batching
+ * differs. Also profiles, in this process, per-image preprocessing (imaging's imageToTensor) and
+ * ONNX inference per image at batch 1 and at `batch`, to explain the ratio.
+ * Needs `npx tsc -b apps/actor` first and redis-server on the PATH; photos come from
+ * ../shared/data/cataract/train (synthetic noise images when absent, said in the output).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const require = createRequire(join(ROOT, 'package.json'));
+const { Queue } = require('bullmq');
+const { Redis } = require('ioredis');
+const sharp = require('sharp');
+
+const { values: opt } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '2' },
+    concurrency: { type: 'string', default: '32' },
+    batch: { type: 'string', default: '16' },
+    'wait-ms': { type: 'string', default: '5' },
+    threads: { type: 'string', default: '1' },
+    photos: { type: 'string', default: '64' },
+    'no-profile': { type: 'boolean', default: false },
+  },
+});
+const SECONDS = Number(opt.seconds);
+const WARMUP = Number(opt.warmup);
+const ROUNDS = Number(opt.rounds);
+const CONCURRENCY = Number(opt.concurrency);
+const BATCH = Number(opt.batch);
+const THREADS = Number(opt.threads);
+const ACTOR_MAIN = join(ROOT, 'apps/actor/dist/main.js');
+const MODELS_DIR = join(ROOT, 'models');
+const SHARED = resolve(ROOT, '..', 'shared', 'data', 'cataract', 'train');
+
+if (!existsSync(ACTOR_MAIN)) throw new Error(`${ACTOR_MAIN} missing: run npx tsc -b apps/actor first`);
+
+async function loadPhotos(n) {
+  if (existsSync(join(SHARED, 'cataract'))) {
+    const files = ['cataract', 'normal'].flatMap((l) => readdirSync(join(SHARED, l)).sort().slice(0, n / 2).map((f) => join(SHARED, l, f)));
+    return { source: `../shared/data/cataract/train (${files.length} photos)`, photos: files.map((f) => readFileSync(f)) };
+  }
+  const photos = [];
+  for (let i = 0; i < n; i++) {
+    const raw = Buffer.alloc(400 * 300 * 3);
+    for (let k = 0; k < raw.length; k++) raw[k] = (k * 2654435761 + i * 97) >>> 24;
+    photos.push(await sharp(raw, { raw: { width: 400, height: 300, channels: 3 } }).jpeg({ quality: 88 }).toBuffer());
+  }
+  return { source: `synthetic 400x300 JPEGs (${n}; ../shared absent)`, photos };
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function startRedis() {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
+  await probe.connect().catch(() => undefined);
+  await probe.ping();
+  probe.disconnect();
+  return { url, stop: () => new Promise((r) => { child.once('exit', () => { rmSync(dir, { recursive: true, force: true }); r(); }); child.kill('SIGTERM'); }) };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+/** In-process profile: where one image's time goes. */
+async function profile(photos) {
+  const { imageToTensor, tensorSize } = require(join(ROOT, 'packages/imaging/dist/index.js'));
+  const ort = require('onnxruntime-node');
+  const manifest = JSON.parse(readFileSync(join(MODELS_DIR, 'clip', 'manifest.json'), 'utf8'));
+  const per = tensorSize(manifest.input);
+  const buf = new Float32Array(BATCH * per);
+  const prep = async (parallel) => {
+    const t = performance.now();
+    const sample = photos.slice(0, BATCH);
+    if (parallel) await Promise.all(sample.map((p, i) => imageToTensor(p, manifest.input, buf, i * per)));
+    else for (const [i, p] of sample.entries()) await imageToTensor(p, manifest.input, buf, i * per);
+    return (performance.now() - t) / sample.length;
+  };
+  await prep(true);
+  const prepSerial = Math.min(await prep(false), await prep(false));
+  const prepParallel = Math.min(await prep(true), await prep(true));
+  const out = { preprocess_ms_per_image: { one_at_a_time: prepSerial, [`${BATCH}_concurrently`]: prepParallel }, inference_ms_per_image: {} };
+  for (const threads of [...new Set([1, 2, THREADS])]) {
+    const session = await ort.InferenceSession.create(readFileSync(join(MODELS_DIR, 'clip', manifest.file)), { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+    const dims = manifest.input.layout === 'NHWC' ? [manifest.input.height, manifest.input.width, 3] : [3, manifest.input.height, manifest.input.width];
+    const row = {};
+    for (const n of [1, BATCH]) {
+      const feed = { [manifest.input.name]: new ort.Tensor('float32', buf.subarray(0, n * per), [n, ...dims]) };
+      await session.run(feed);
+      const times = [];
+      for (let r = 0; r < Math.max(4, Math.ceil(48 / n)); r++) {
+        const t = performance.now();
+        await session.run(feed);
+        times.push((performance.now() - t) / n);
+      }
+      row[`batch_${n}`] = { min: Math.min(...times), median: median(times) };
+    }
+    out.inference_ms_per_image[`threads_${threads}`] = row;
+    await session.release();
+  }
+  return out;
+}
+
+async function runRound(redisUrl, uploads, cfg) {
+  const id = `bench-${cfg.name}-${process.pid}-${Date.now()}`;
+  const env = {
+    ...process.env,
+    REDIS_URL: redisUrl,
+    MODELS_DIR,
+    ACTOR_ID: id,
+    ACTOR_CONCURRENCY: String(CONCURRENCY),
+    CLIP_MAX_BATCH: String(cfg.batch),
+    CLIP_MAX_WAIT_MS: opt['wait-ms'],
+    ORT_INTRA_OP_THREADS: String(THREADS),
+    LOG_LEVEL: 'warn',
+  };
+  const actor = spawn(process.execPath, [ACTOR_MAIN, '--model', 'clip'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  actor.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const sub = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const channel = `bench:replies:${id}`;
+  const waiting = new Map();
+  await sub.subscribe(channel);
+  sub.on('message', (_c, m) => {
+    const msg = JSON.parse(m);
+    const w = waiting.get(msg.jobId);
+    if (w) {
+      waiting.delete(msg.jobId);
+      msg.outcome === 'completed' && msg.result.status === 'ok' ? w.resolve() : w.reject(new Error(JSON.stringify(msg)));
+    }
+  });
+  const queue = new Queue('clip', { connection: redis, prefix: 'bull' });
+  const hbKey = `cataract:actors:clip:${id}`;
+  for (let i = 0; !(await redis.exists(hbKey)); i++) {
+    if (actor.exitCode !== null) throw new Error(`actor exited: ${stderr}`);
+    if (i > 600) throw new Error('actor did not start within 60 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const stats = async () => JSON.parse(await redis.get(hbKey)).batching ?? null;
+
+  let seq = 0;
+  let done = 0;
+  let counting = false;
+  const latencies = [];
+  let stop = false;
+  const client = async () => {
+    while (!stop) {
+      const jobId = `${id}-${seq++}`;
+      const uploadKey = uploads[seq % uploads.length];
+      const t = performance.now();
+      const reply = new Promise((resolve, reject) => waiting.set(jobId, { resolve, reject }));
+      await queue.add('predict', { uploadKey, requestId: jobId, deadline: Date.now() + 120_000, replyTo: channel }, { jobId, removeOnComplete: 1000, removeOnFail: 1000 });
+      await reply;
+      if (counting) {
+        done++;
+        latencies.push(performance.now() - t);
+      }
+    }
+  };
+  const loops = Array.from({ length: CONCURRENCY }, client);
+  await new Promise((r) => setTimeout(r, WARMUP * 1000));
+  // Counters are read from the heartbeat, refreshed every second: take the deltas over whole beats.
+  const s0 = await stats();
+  counting = true;
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  counting = false;
+  const elapsed = (performance.now() - t0) / 1000;
+  await new Promise((r) => setTimeout(r, 1100));
+  const s1 = await stats();
+  stop = true;
+  await Promise.all(loops);
+  await queue.close();
+  redis.disconnect();
+  sub.disconnect();
+  actor.kill('SIGTERM');
+  await new Promise((r) => actor.once('exit', r));
+  const batches = s1 && s0 ? s1.batches - s0.batches : null;
+  return {
+    config: cfg.name,
+    images_per_s: done / elapsed,
+    p50_ms: median(latencies),
+    p95_ms: pct(latencies, 0.95),
+    avg_batch_size: batches ? (s1.batched_inputs - s0.batched_inputs) / batches : 1,
+  };
+}
+
+const { source, photos } = await loadPhotos(Number(opt.photos));
+console.log(`clip batching benchmark: concurrency ${CONCURRENCY}, CLIP_MAX_BATCH ${BATCH} vs 1, CLIP_MAX_WAIT_MS ${opt['wait-ms']}, ORT_INTRA_OP_THREADS ${THREADS}, ${ROUNDS} x ${SECONDS} s per configuration; photos: ${source}`);
+if (!opt['no-profile']) console.log('profile (this process, one image at a time vs concurrently; inference ms per image, min and median):\n' + JSON.stringify(await profile(photos), (_k, v) => (typeof v === 'number' ? Number(v.toFixed(2)) : v), 1));
+
+const redis = await startRedis();
+const seed = new Redis(redis.url);
+const uploads = [];
+for (const [i, p] of photos.entries()) {
+  const key = `cataract:upload:bench-${i}`;
+  await seed.set(key, p);
+  uploads.push(key);
+}
+seed.disconnect();
+
+const configs = [
+  { name: `batched(${BATCH})`, batch: BATCH },
+  { name: 'unbatched(1)', batch: 1 },
+];
+const results = [];
+try {
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const cfg of r % 2 === 0 ? configs : [...configs].reverse()) {
+      const res = await runRound(redis.url, uploads, cfg);
+      results.push(res);
+      console.log(`round ${r + 1} ${res.config.padEnd(13)} ${res.images_per_s.toFixed(1).padStart(6)} images/s  p50 ${res.p50_ms.toFixed(0)} ms  p95 ${res.p95_ms.toFixed(0)} ms  avg batch ${res.avg_batch_size.toFixed(2)}`);
+    }
+  }
+} finally {
+  await redis.stop();
+}
+const mean = (name) => {
+  const xs = results.filter((x) => x.config === name).map((x) => x.images_per_s);
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+};
+const on = mean(configs[0].name);
+const off = mean(configs[1].name);
+console.log(`mean: batched ${on.toFixed(1)} images/s, unbatched ${off.toFixed(1)} images/s, ratio ${(on / off).toFixed(2)}x`);

@@ -1,0 +1,96 @@
+/**
+ * docker-compose.yml against the gateway's and actors' configuration: every production setting
+ * the compose file passes is one the services read, with the defaults Compose would substitute,
+ * and the retained uploads and logs land on volumes.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { loadConfig as loadActorConfig } from '../../apps/actor/src/config';
+import { loadConfig } from '../../apps/gateway/src/config';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+interface Service {
+  environment?: Record<string, string>;
+  volumes?: string[];
+  stop_grace_period?: string;
+}
+const compose = parse(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const gateway = compose.services.gateway;
+
+/** The environment as Compose resolves it with nothing set in the shell: `${NAME:-default}` -> default. */
+const resolved = (env: Record<string, string> = {}, shell: Record<string, string> = {}) =>
+  Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{([A-Z_]+):-([^}]*)\}/g, (_m, name: string, def: string) => shell[name] ?? def)]),
+  );
+const seconds = (s: string) => Number(/^(\d+)s$/.exec(s)?.[1]);
+
+describe('docker-compose.yml and the production settings', () => {
+  it('passes every production setting to the gateway, unset ones as their safe defaults', () => {
+    expect(Object.keys(gateway.environment ?? {})).toEqual(
+      expect.arrayContaining([
+        'API_KEYS',
+        'RATE_LIMIT_PER_MINUTE',
+        'CORS_ORIGINS',
+        'TRUST_PROXY',
+        'LOG_DIR',
+        'LOG_LEVEL',
+        'DASHBOARD_USER',
+        'DASHBOARD_PASSWORD',
+        'DASHBOARD_READ_ONLY',
+        'SAVE_UPLOADS',
+        'CUSTOMER_DATA_DIR',
+        'CUSTOMER_DATA_MAX_DAYS',
+      ]),
+    );
+    const c = loadConfig(resolved(gateway.environment));
+    expect(c.apiKeys).toEqual([]); // auth off unless API_KEYS is set (the gateway warns loudly)
+    expect(c.corsOrigins).toEqual([]);
+    expect(c.trustProxy).toBe(false);
+    expect(c.dashboard).toEqual({ basic: undefined, readOnly: true });
+    expect(c.logDir).toBe('/app/logs');
+    expect(c.saveUploads).toBe(true); // as the original service did
+    expect(c.customerDataDir).toBe('/app/customer_data');
+    expect(c.customerDataMaxDays).toBeGreaterThan(0);
+  });
+
+  it('takes the operator’s values from the shell', () => {
+    const c = loadConfig(
+      resolved(gateway.environment, {
+        API_KEYS: 'one,two',
+        RATE_LIMIT_PER_MINUTE: '120',
+        CORS_ORIGINS: 'https://clinic.example',
+        TRUST_PROXY: '1',
+        DASHBOARD_USER: 'ops',
+        DASHBOARD_PASSWORD: 'pw',
+        SAVE_UPLOADS: 'false',
+        CUSTOMER_DATA_MAX_DAYS: '7',
+      }),
+    );
+    expect(c).toMatchObject({
+      apiKeys: ['one', 'two'],
+      rateLimitPerMinute: 120,
+      corsOrigins: ['https://clinic.example'],
+      trustProxy: 1,
+      dashboard: { basic: { user: 'ops', password: 'pw' }, readOnly: true },
+      saveUploads: false,
+      customerDataMaxDays: 7,
+    });
+  });
+
+  it('keeps retained uploads and logs on named volumes, and the actors log there too', () => {
+    expect(gateway.volumes).toEqual(expect.arrayContaining(['customer_data:/app/customer_data', 'logs:/app/logs']));
+    for (const name of ['lgbm-actor', 'clip-actor']) {
+      const s = compose.services[name];
+      expect(s.volumes).toContain('logs:/app/logs');
+      const env = resolved(s.environment);
+      expect(env.LOG_DIR).toBe('/app/logs');
+      expect(loadActorConfig(['--model', env.ACTOR_MODEL], env).logDir).toBe('/app/logs');
+    }
+  });
+
+  it('gives the gateway longer to stop than it takes to drain', () => {
+    const c = loadConfig(resolved(gateway.environment));
+    expect(seconds(gateway.stop_grace_period ?? '10s') * 1000).toBeGreaterThan(c.shutdownGraceMs);
+  });
+});
