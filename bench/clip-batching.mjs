@@ -81,10 +81,21 @@ async function startRedis() {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
+  probe.on('error', () => undefined); // refused until redis-server listens; it retries
   await probe.connect().catch(() => undefined);
   await probe.ping();
   probe.disconnect();
   return { url, stop: () => new Promise((r) => { child.once('exit', () => { rmSync(dir, { recursive: true, force: true }); r(); }); child.kill('SIGTERM'); }) };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -130,7 +141,7 @@ async function profile(photos) {
 }
 
 async function runRound(redisUrl, uploads, cfg) {
-  const id = `bench-${cfg.name}-${process.pid}-${Date.now()}`;
+  const id = `bench-b${cfg.batch}-${process.pid}-${Date.now()}`;
   const env = {
     ...process.env,
     REDIS_URL: redisUrl,
@@ -190,10 +201,13 @@ async function runRound(redisUrl, uploads, cfg) {
   await new Promise((r) => setTimeout(r, WARMUP * 1000));
   // Counters are read from the heartbeat, refreshed every second: take the deltas over whole beats.
   const s0 = await stats();
+  const c0 = cpuSeconds(actor.pid);
   counting = true;
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   counting = false;
+  const c1 = cpuSeconds(actor.pid);
+  const counted = done;
   const elapsed = (performance.now() - t0) / 1000;
   await new Promise((r) => setTimeout(r, 1100));
   const s1 = await stats();
@@ -207,7 +221,9 @@ async function runRound(redisUrl, uploads, cfg) {
   const batches = s1 && s0 ? s1.batches - s0.batches : null;
   return {
     config: cfg.name,
-    images_per_s: done / elapsed,
+    images_per_s: counted / elapsed,
+    // Load-independent: the actor's own CPU per image (the machine may be shared).
+    actor_cpu_ms_per_image: c0 !== undefined && c1 !== undefined ? ((c1 - c0) * 1000) / counted : NaN,
     p50_ms: median(latencies),
     p95_ms: pct(latencies, 0.95),
     avg_batch_size: batches ? (s1.batched_inputs - s0.batched_inputs) / batches : 1,
@@ -238,7 +254,7 @@ try {
     for (const cfg of r % 2 === 0 ? configs : [...configs].reverse()) {
       const res = await runRound(redis.url, uploads, cfg);
       results.push(res);
-      console.log(`round ${r + 1} ${res.config.padEnd(13)} ${res.images_per_s.toFixed(1).padStart(6)} images/s  p50 ${res.p50_ms.toFixed(0)} ms  p95 ${res.p95_ms.toFixed(0)} ms  avg batch ${res.avg_batch_size.toFixed(2)}`);
+      console.log(`round ${r + 1} ${res.config.padEnd(13)} ${res.images_per_s.toFixed(1).padStart(6)} images/s  p50 ${res.p50_ms.toFixed(0)} ms  p95 ${res.p95_ms.toFixed(0)} ms  avg batch ${res.avg_batch_size.toFixed(2)}  actor CPU ${res.actor_cpu_ms_per_image.toFixed(1)} ms/image`);
     }
   }
 } finally {
@@ -248,6 +264,11 @@ const mean = (name) => {
   const xs = results.filter((x) => x.config === name).map((x) => x.images_per_s);
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 };
+const meanCpu = (name) => {
+  const xs = results.filter((x) => x.config === name).map((x) => x.actor_cpu_ms_per_image);
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+};
 const on = mean(configs[0].name);
 const off = mean(configs[1].name);
-console.log(`mean: batched ${on.toFixed(1)} images/s, unbatched ${off.toFixed(1)} images/s, ratio ${(on / off).toFixed(2)}x`);
+console.log(`mean: batched ${on.toFixed(1)} images/s, unbatched ${off.toFixed(1)} images/s, throughput ratio ${(on / off).toFixed(2)}x`);
+console.log(`actor CPU per image: batched ${meanCpu(configs[0].name).toFixed(1)} ms, unbatched ${meanCpu(configs[1].name).toFixed(1)} ms, ratio (unbatched / batched) ${(meanCpu(configs[1].name) / meanCpu(configs[0].name)).toFixed(2)}x`);

@@ -202,4 +202,18 @@ maybe('e2e faults: killed actors, dead types, deadlines, Redis outages, dying ga
     expect(r.status).toBe(200);
     expect(await exited).toBe(0);
   }, 120_000);
+
+  it('SIGTERM while Redis is down still stops the actor and the gateway (exit 0)', async () => {
+    cluster = await startCluster({ redisUrl: redis.url, modelsDir: fx.modelsDir, actors: 1 });
+    client.disconnect();
+    await redis.stop();
+    await sleep(300);
+    const [gw, actor] = [cluster.gateway, cluster.actors[0]];
+    expect(await actor.stop(30000)).toBe(0);
+    expect(await gw.stop(30000)).toBe(0);
+    redis = await startRedis({ port: redis.port });
+    client = new Redis(redis.url);
+    await queue.close();
+    queue = new Queue(QUEUE_NAMES.lgbm, { connection: client, prefix: BULL_PREFIX });
+  }, 120_000);
 });

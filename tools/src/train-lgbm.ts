@@ -155,8 +155,10 @@ async function main(): Promise<void> {
   // 4. Evaluate through the predictor that serves the model (the written text, not in-memory trees).
   const served = loadModel(modelText);
   const validLabels = validImgs.map((x) => LABEL_VALUE[x.label]);
-  const plain = binaryMetrics(served.predictMany(flatten(validPlain)), validLabels, THRESHOLD);
-  const reencoded = binaryMetrics(served.predictMany(flatten(validRe)), validLabels, THRESHOLD);
+  const pPlain = served.predictMany(flatten(validPlain));
+  const pRe = served.predictMany(flatten(validRe));
+  const plain = binaryMetrics(pPlain, validLabels, THRESHOLD);
+  const reencoded = binaryMetrics(pRe, validLabels, THRESHOLD);
   const longSides = await mapLimit(validImgs, concurrency, async (x) => {
     const m = await probeImage(await readFile(x.path));
     return Math.max(m.width, m.height);
@@ -232,7 +234,21 @@ async function main(): Promise<void> {
     topFeatures: topFeatures(modelText),
   });
   await writeFileAtomic(path.join(outDir, 'README.md'), card);
-  console.log(`wrote ${modelFile} (sha256 ${sha256}), manifest.json, README.md`);
+  // Per-photo validation P(cataract), same shape as models/clip's, for choosing ensemble weights.
+  const predictions = {
+    model: manifest.version,
+    split: { seed, valid_fraction: validFraction },
+    labels: manifest.labels,
+    predictions: validImgs.map((v, i) => ({
+      // Relative to the data dir ("cataract/image_10.jpg"): bare names repeat across the class folders.
+      file: path.relative(dataDir, v.path).split(path.sep).join('/'),
+      label: v.label,
+      p: pPlain[i],
+      p_reencoded_256: pRe[i],
+    })),
+  };
+  await writeFileAtomic(path.join(outDir, 'validation-predictions.json'), JSON.stringify(predictions, null, 2) + '\n');
+  console.log(`wrote ${modelFile} (sha256 ${sha256}), manifest.json, README.md, validation-predictions.json`);
 }
 
 /** Row-major batch for the predictor. */

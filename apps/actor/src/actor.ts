@@ -87,16 +87,13 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
   const close = () =>
     (closing ??= (async () => {
       await heartbeat.stop();
-      let timer: NodeJS.Timeout | undefined;
-      const gaveUp = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), config.shutdownGraceMs);
-      });
-      // worker.close() waits for running jobs; past the grace they are abandoned and stall over to another actor.
-      const how = await Promise.race([worker.close().then(() => 'closed' as const), gaveUp]);
-      clearTimeout(timer);
+      // worker.close() waits for running jobs; past the grace they are abandoned and stall over to
+      // another actor. With Redis down no job can complete anyway, so there is nothing to wait for.
+      const grace = redis.status === 'ready' ? config.shutdownGraceMs : 0;
+      const how = await within(grace, worker.close());
       if (how === 'timeout') {
-        logger.warn('running jobs did not finish within the shutdown grace; leaving them to stalled recovery');
-        await worker.close(true).catch(() => undefined);
+        if (grace > 0) logger.warn('running jobs did not finish within the shutdown grace; leaving them to stalled recovery');
+        await within(1000, worker.close(true).catch(() => undefined));
       }
       await scheduler.close();
       await runtime.close();
@@ -105,4 +102,17 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
     })());
 
   return { actorId: config.actorId, modelVersion: files.manifest.version, close };
+}
+
+/** Resolves 'done' when `p` settles within `ms`, else 'timeout' (p keeps running unobserved). */
+async function within(ms: number, p: Promise<unknown>): Promise<'done' | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => 'done' as const, () => 'done' as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -80,10 +80,19 @@ export class Heartbeat {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.redis.multi().del(this.key).srem(this.index, this.opts.actorId).exec();
+      // Bounded: with Redis down the command would wait for a reconnect forever; the key expires anyway.
+      await Promise.race([
+        this.redis.multi().del(this.key).srem(this.index, this.opts.actorId).exec(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('redis did not answer within 1 s')), 1000);
+        }),
+      ]);
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'could not delete heartbeat; it expires on its own');
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

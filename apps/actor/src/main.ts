@@ -15,9 +15,11 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  let stopRequested: NodeJS.Signals | undefined;
+  // Still starting (loading the model, or waiting for Redis): nothing is handed over yet, so leave
+  // at once instead of ignoring the signal until startup completes.
   const onSignal = (signal: NodeJS.Signals) => {
-    stopRequested ??= signal;
+    logger.info({ signal }, 'stop requested while starting; exiting');
+    process.exit(0);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
@@ -35,6 +37,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'actor stopping');
+    // Whatever hangs (e.g. Redis gone for good), the process still ends.
+    setTimeout(() => {
+      logger.error('actor did not stop in time; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs + 5000).unref();
     actor.close().then(
       () => process.exit(0),
       (err: Error) => {
@@ -47,7 +54,6 @@ async function main(): Promise<void> {
   process.removeListener('SIGINT', onSignal);
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  if (stopRequested) stop(stopRequested); // a signal that arrived while the model was loading
 }
 
 void main().catch((err: Error) => {

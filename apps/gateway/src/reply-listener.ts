@@ -98,10 +98,19 @@ export class ReplyListener {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.subscriber.unsubscribe(this.channel);
+      // Bounded: while Redis is down the command would wait for a reconnect; we are closing anyway.
+      await Promise.race([
+        this.subscriber.unsubscribe(this.channel),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, 1000);
+        }),
+      ]);
     } catch {
       // closing anyway
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -71,15 +71,18 @@ describe('SupervisedChild', () => {
     const marker = path.join(dir, 'got');
     const script = `process.on('SIGTERM', () => { require('fs').writeFileSync(${JSON.stringify(marker)}, 'SIGTERM'); process.exit(0); });
       console.log('ready'); setInterval(() => {}, 1000)`;
-    const child = supervise({ ...node(script), stdio: ['ignore', 'pipe', 'ignore'] });
-    child.start();
-    await readyLine(child); // its handler is installed
-    const exit = nextExit(child);
-    await child.stop(5000);
-    expect(await exit).toMatchObject({ code: 0, restartInMs: null });
-    expect(readFileSync(marker, 'utf8')).toBe('SIGTERM');
-    expect(child.isRunning).toBe(false);
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      const child = supervise({ ...node(script), stdio: ['ignore', 'pipe', 'ignore'] });
+      child.start();
+      await readyLine(child); // its handler is installed
+      const exit = nextExit(child);
+      await child.stop(5000);
+      expect(await exit).toMatchObject({ code: 0, restartInMs: null });
+      expect(readFileSync(marker, 'utf8')).toBe('SIGTERM');
+      expect(child.isRunning).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('stop() SIGKILLs the whole process group of a child that ignores SIGTERM', async () => {

@@ -1,27 +1,25 @@
 import type { OnnxManifest, Probabilities } from '@cataract/contracts';
 import { imageToTensor, tensorSize } from '@cataract/imaging';
-import * as ort from 'onnxruntime-node';
-import { IncompatibleModelError, RuntimeNotLoadedError } from '../errors';
+import { IncompatibleModelError, InferenceThreadError, RuntimeNotLoadedError } from '../errors';
 import type { LoadedModelFiles } from '../manifest';
+import { InferenceThread, SessionInfo } from './inference-thread';
 import type { ModelRuntime, RuntimeOptions, RuntimeOutcome } from './runtime';
 import { TensorBufferPool } from './tensor-buffer-pool';
 
 /**
  * An ONNX image classifier described by its manifest (input name, layout, size, normalisation;
- * output name and kind), run with onnxruntime-node. A batch is preprocessed image by image with
- * imaging's imageToTensor straight into one reusable float32 buffer, so a bad image fails only its
- * own input; the images that decoded run as ONE inference.
+ * output name and kind), run with onnxruntime-node in an inference thread. A batch is preprocessed
+ * image by image with imaging's imageToTensor straight into one reusable float32 buffer, so a bad
+ * image fails only its own input; the images that decoded run as ONE inference.
  */
 export class OnnxRuntime implements ModelRuntime {
   readonly kind = 'onnx' as const;
   readonly preferredBatchSize: number;
-  private session: ort.InferenceSession | undefined;
+  private thread: InferenceThread | undefined;
   private readonly perInput: number;
   private readonly dims: [number, number, number];
   private readonly pool: TensorBufferPool;
   private readonly cataractIndex: number;
-  /** Inferences run one at a time: each already uses intraOpThreads cores. */
-  private exclusive: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly files: LoadedModelFiles & { manifest: OnnxManifest },
@@ -39,30 +37,30 @@ export class OnnxRuntime implements ModelRuntime {
   }
 
   async load(): Promise<void> {
-    const { manifest, bytes } = this.files;
-    const session = await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: this.opts.intraOpThreads ?? 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+    const thread = new InferenceThread();
     try {
-      this.checkSignature(session);
+      const info = await thread.load(this.files.bytes, {
+        intraOpNumThreads: this.opts.intraOpThreads ?? 1,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+      });
+      this.checkSignature(info);
       // Fail now, not on the first request: a batch of one must give one probability row.
-      const probe = await this.infer(session, new Float32Array(this.perInput), 1);
-      probabilitiesOf(probe, 0, this.cataractIndex, manifest.output.kind);
-      this.session = session;
+      const probe = await this.infer(thread, new Float32Array(this.perInput), 1);
+      this.probabilities(probe.data, 0);
+      this.thread = thread;
     } catch (err) {
-      await session.release().catch(() => undefined);
+      await thread.close();
       throw err;
     }
   }
 
   async predict(inputs: readonly Buffer[]): Promise<RuntimeOutcome[]> {
-    const session = this.session;
-    if (!session) throw new RuntimeNotLoadedError();
+    const thread = this.thread;
+    if (!thread) throw new RuntimeNotLoadedError();
     const spec = this.files.manifest.input;
-    const buf = this.pool.acquire(inputs.length);
+    let buf: Float32Array | undefined = this.pool.acquire(inputs.length);
     try {
       // Decode every input into its own slot first; only the ones that decoded go to inference.
       const decoded = await Promise.all(
@@ -78,7 +76,7 @@ export class OnnxRuntime implements ModelRuntime {
         if (err) return;
         // Compact the batch: move slot i down to the next free row (a no-op while nothing failed).
         const row = rows.length;
-        if (row !== i) buf.copyWithin(row * this.perInput, i * this.perInput, (i + 1) * this.perInput);
+        if (row !== i) buf!.copyWithin(row * this.perInput, i * this.perInput, (i + 1) * this.perInput);
         rows.push(i);
       });
       const out = new Array<RuntimeOutcome>(inputs.length);
@@ -86,80 +84,78 @@ export class OnnxRuntime implements ModelRuntime {
         if (err) out[i] = { ok: false, error: err };
       });
       if (rows.length > 0) {
-        const output = await this.serialised(() => this.infer(session, buf, rows.length));
-        const kind = this.files.manifest.output.kind;
+        const sent = buf;
+        buf = undefined; // transferred to the inference thread until it answers
+        const result = await this.infer(thread, sent, rows.length).catch((err: unknown) => {
+          if (err instanceof InferenceThreadError && err.buffer) buf = new Float32Array(err.buffer);
+          throw err;
+        });
+        buf = result.input;
         rows.forEach((i, row) => {
-          out[i] = { ok: true, probabilities: probabilitiesOf(output, row, this.cataractIndex, kind) };
+          out[i] = { ok: true, probabilities: this.probabilities(result.data, row) };
         });
       }
       return out;
     } finally {
-      this.pool.release(buf);
+      // A buffer lost with a dead thread is simply not returned; the pool allocates a new one.
+      if (buf) this.pool.release(buf);
     }
   }
 
   async close(): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    await this.exclusive.catch(() => undefined);
-    await session?.release();
+    const thread = this.thread;
+    this.thread = undefined;
+    await thread?.close();
   }
 
-  /** One inference over the first `n` inputs of `data`; returns the [n, labels] output. */
-  private async infer(session: ort.InferenceSession, data: Float32Array, n: number): Promise<ort.Tensor> {
+  /** One inference over the first `n` inputs of `data`; returns the output rows and the input buffer. */
+  private async infer(thread: InferenceThread, data: Float32Array, n: number): Promise<{ data: Float32Array; input: Float32Array }> {
     const { input, output, labels } = this.files.manifest;
-    const feed = new ort.Tensor('float32', data.subarray(0, n * this.perInput), [n, ...this.dims]);
-    const result = await session.run({ [input.name]: feed }, [output.name]);
-    const t = result[output.name] as ort.Tensor;
-    if (t.type !== 'float32' || t.dims.length !== 2 || t.dims[0] !== n || t.dims[1] !== labels.length) {
-      throw new IncompatibleModelError(`output "${output.name}" is ${t.type} [${t.dims}], expected float32 [${n}, ${labels.length}]`);
+    const r = await thread.run(input.name, output.name, data.buffer as ArrayBuffer, n * this.perInput, [n, ...this.dims]);
+    const back = new Float32Array(r.buffer);
+    if (r.type !== 'float32' || r.dims.length !== 2 || r.dims[0] !== n || r.dims[1] !== labels.length) {
+      this.pool.release(back);
+      throw new IncompatibleModelError(`output "${output.name}" is ${r.type} [${r.dims}], expected float32 [${n}, ${labels.length}]`);
     }
-    return t;
+    return { data: r.data, input: back };
   }
 
-  private serialised<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.exclusive.then(fn, fn);
-    this.exclusive = run.catch(() => undefined);
-    return run;
+  /** P(cataract) of one output row; logits go through a (max-shifted) softmax first. */
+  private probabilities(data: Float32Array, row: number): Probabilities {
+    const kind = this.files.manifest.output.kind;
+    const width = this.files.manifest.labels.length;
+    const r = Array.from(data.subarray(row * width, (row + 1) * width));
+    let p: number;
+    if (kind === 'logits') {
+      const max = Math.max(...r);
+      const exps = r.map((v) => Math.exp(v - max));
+      p = exps[this.cataractIndex] / exps.reduce((a, b) => a + b, 0);
+    } else {
+      p = r[this.cataractIndex];
+    }
+    if (!Number.isFinite(p) || p < -1e-6 || p > 1 + 1e-6) {
+      throw new IncompatibleModelError(`model output row [${r}] does not give a probability (kind ${kind})`);
+    }
+    // float32 rounding may overshoot [0, 1] by an ulp
+    const cataract = Math.min(1, Math.max(0, p));
+    return { cataract, normal: 1 - cataract };
   }
 
   /** The graph must take the manifest's input (batch x spatial dims as declared) and produce its output. */
-  private checkSignature(session: ort.InferenceSession): void {
+  private checkSignature(info: SessionInfo): void {
     const { input, output } = this.files.manifest;
-    if (!session.inputNames.includes(input.name)) {
-      throw new IncompatibleModelError(`model has no input "${input.name}" (inputs: ${session.inputNames.join(', ')})`);
+    if (!info.inputNames.includes(input.name)) {
+      throw new IncompatibleModelError(`model has no input "${input.name}" (inputs: ${info.inputNames.join(', ')})`);
     }
-    if (!session.outputNames.includes(output.name)) {
-      throw new IncompatibleModelError(`model has no output "${output.name}" (outputs: ${session.outputNames.join(', ')})`);
+    if (!info.outputNames.includes(output.name)) {
+      throw new IncompatibleModelError(`model has no output "${output.name}" (outputs: ${info.outputNames.join(', ')})`);
     }
-    const meta = session.inputMetadata.find((m) => m.name === input.name);
+    const meta = info.inputMetadata.find((m) => m.name === input.name);
     if (meta?.isTensor && meta.shape.length > 0) {
-      const fixed = meta.shape.slice(1);
-      const ok = meta.shape.length === 4 && fixed.every((d, k) => typeof d !== 'number' || d === this.dims[k]);
+      const ok = meta.shape.length === 4 && meta.shape.slice(1).every((d, k) => typeof d !== 'number' || d === this.dims[k]);
       if (!ok) {
         throw new IncompatibleModelError(`input "${input.name}" has shape [${meta.shape}], manifest says ${input.layout} [N, ${this.dims}]`);
       }
     }
   }
-}
-
-/** P(cataract) of one output row; logits go through a (max-shifted) softmax first. */
-export function probabilitiesOf(t: ort.Tensor, row: number, cataractIndex: number, kind: 'probabilities' | 'logits'): Probabilities {
-  const width = t.dims[1];
-  const values = t.data as Float32Array;
-  const r = Array.from(values.subarray(row * width, (row + 1) * width));
-  let p: number;
-  if (kind === 'logits') {
-    const max = Math.max(...r);
-    const exps = r.map((v) => Math.exp(v - max));
-    p = exps[cataractIndex] / exps.reduce((a, b) => a + b, 0);
-  } else {
-    p = r[cataractIndex];
-  }
-  if (!Number.isFinite(p) || p < -1e-6 || p > 1 + 1e-6) {
-    throw new IncompatibleModelError(`model output row [${r}] does not give a probability (kind ${kind})`);
-  }
-  // float32 rounding may overshoot [0, 1] by an ulp
-  const cataract = Math.min(1, Math.max(0, p));
-  return { cataract, normal: 1 - cataract };
 }
