@@ -8,6 +8,7 @@ import { loadModelFiles } from './manifest';
 import { MicroBatcher } from './micro-batcher';
 import { closeRedis, createActorRedis } from './redis';
 import { ReplyPublisher } from './reply';
+import { FaultDelayRuntime } from './runtimes/fault-delay-runtime';
 import { createRuntime } from './runtimes/registry';
 import { createScheduler } from './scheduler';
 
@@ -25,11 +26,15 @@ export interface RunningActor {
  */
 export async function startActor(config: ActorConfig, logger: Logger): Promise<RunningActor> {
   const files = await loadModelFiles(config.modelsDir, config.model);
-  const runtime = createRuntime(files, {
+  const model = createRuntime(files, {
     maxPixels: config.maxImagePixels,
     maxBatch: config.batching.maxBatch,
     intraOpThreads: config.intraOpThreads,
   });
+  const runtime = config.faultDelayMs > 0 ? new FaultDelayRuntime(model, config.faultDelayMs) : model;
+  if (runtime instanceof FaultDelayRuntime) {
+    logger.warn({ faultDelayMs: runtime.delayMs }, 'TEST-ONLY FAULT INJECTION: every inference is delayed by ACTOR_FAULT_DELAY_MS; never run this in production');
+  }
   await runtime.load();
   logger.info({ version: files.manifest.version, runtime: runtime.kind, batch: runtime.preferredBatchSize }, 'model loaded');
 

@@ -37,6 +37,11 @@ const EnvSchema = z.object({
   CLIP_MAX_INFLIGHT_BATCHES: z.coerce.number().int().min(1).max(8).default(2),
   /** onnxruntime threads per inference. */
   ORT_INTRA_OP_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * TEST-ONLY fault injection: every inference takes this many ms longer (the fault tests' "slow
+   * model"). Refused when NODE_ENV=production; logged as a warning at start.
+   */
+  ACTOR_FAULT_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
 });
 
 export interface ActorConfig {
@@ -56,6 +61,8 @@ export interface ActorConfig {
   /** Micro-batching of the onnx runtime (maxBatch 1: no batching, every job runs on its own). */
   batching: { maxBatch: number; maxWaitMs: number; maxInflight: number };
   intraOpThreads: number;
+  /** Test-only extra latency per inference (ACTOR_FAULT_DELAY_MS); 0 in any real deployment. */
+  faultDelayMs: number;
 }
 
 /** `--model lgbm`, `--model=lgbm` (or ACTOR_MODEL). */
@@ -88,6 +95,9 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
   if (e.ACTOR_HEARTBEAT_TTL_MS <= e.ACTOR_HEARTBEAT_INTERVAL_MS) {
     throw new Error('invalid actor configuration: ACTOR_HEARTBEAT_TTL_MS must exceed ACTOR_HEARTBEAT_INTERVAL_MS');
   }
+  if (e.ACTOR_FAULT_DELAY_MS > 0 && env.NODE_ENV === 'production') {
+    throw new Error('invalid actor configuration: ACTOR_FAULT_DELAY_MS is a test-only fault injection, refused when NODE_ENV=production');
+  }
   return {
     model,
     redisUrl: e.REDIS_URL,
@@ -104,5 +114,6 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     logLevel: e.LOG_LEVEL,
     batching: { maxBatch, maxWaitMs: e.CLIP_MAX_WAIT_MS, maxInflight: e.CLIP_MAX_INFLIGHT_BATCHES },
     intraOpThreads: e.ORT_INTRA_OP_THREADS,
+    faultDelayMs: e.ACTOR_FAULT_DELAY_MS,
   };
 }

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { imageToTensor } from '@cataract/imaging';
 import { colourRamp, OnnxFixture, solidPng, writeOnnxFixture } from '../../../tests/support/onnx-models';
 import { sharedPhotosAvailable, SHARED_PHOTOS_DIR } from '../../../tests/support/photos';
-import { IncompatibleModelError } from '../src/errors';
+import { IncompatibleModelError, InferenceThreadError, RuntimeNotLoadedError } from '../src/errors';
 import { loadModelFiles } from '../src/manifest';
 import { MicroBatcher } from '../src/micro-batcher';
 import { createRuntime } from '../src/runtimes/registry';
 import type { ModelRuntime } from '../src/runtimes/runtime';
+import { InferenceThread } from '../src/runtimes/inference-thread';
 import { OnnxRuntime } from '../src/runtimes/onnx-runtime';
 
 const RED: [number, number, number] = [230, 20, 10];
@@ -101,6 +102,31 @@ describe('OnnxRuntime on a tiny ONNX classifier written in the test', () => {
       const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'clip'));
       await expect(rt.load()).rejects.toThrow(message);
       await expect(rt.load()).rejects.toBeInstanceOf(IncompatibleModelError);
+    }
+  });
+
+  it('after close() it refuses work, and a closed inference thread rejects instead of hanging', async () => {
+    const { rt } = await start();
+    await rt.close();
+    await expect(rt.predict([await solidPng(RED)])).rejects.toBeInstanceOf(RuntimeNotLoadedError);
+    const thread = new InferenceThread();
+    await thread.close();
+    await expect(thread.run('image', 'probabilities', new ArrayBuffer(16), 4, [1, 2, 2, 1])).rejects.toBeInstanceOf(InferenceThreadError);
+  });
+
+  it('an inference the session refuses fails the batch with the thread’s error and keeps the thread usable', async () => {
+    const { fx } = await start();
+    const thread = new InferenceThread();
+    try {
+      await thread.load(readFileSync(join(fx.modelsDir, 'clip', 'model.onnx')), { intraOpNumThreads: 1 });
+      const buf = new ArrayBuffer(4 * 5);
+      const err = await thread.run('image', 'probabilities', buf, 5, [1, 5]).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InferenceThreadError);
+      expect((err as InferenceThreadError).buffer?.byteLength).toBe(20); // handed back for reuse
+      const ok = await thread.run('image', 'probabilities', new Float32Array(16 * 16 * 3).buffer, 16 * 16 * 3, [1, 16, 16, 3]);
+      expect(ok.dims).toEqual([1, 2]);
+    } finally {
+      await thread.close();
     }
   });
 

@@ -16,6 +16,10 @@ const EnvSchema = z.object({
   /** Decompression-bomb limit used by the header check (defaults to @cataract/imaging's). */
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().optional(),
   REQUEST_TIMEOUT_MS: int(10000, 100),
+  /** Whole request (headers + body) must arrive within this (node's server.requestTimeout; 408 after). */
+  UPLOAD_TIMEOUT_MS: z.coerce.number().int().min(100).optional(),
+  /** Request headers must arrive within this (node's server.headersTimeout; 408 after). */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).optional(),
   MAX_QUEUED_PER_MODEL: int(256, 1),
   SERVED_MODELS: z.string().optional(),
   MODELS_DIR: z.string().min(1).default(join(REPO_ROOT, 'models')),
@@ -36,6 +40,13 @@ export interface GatewayConfig {
   maxUploadBytes: number;
   maxImagePixels: number | undefined;
   requestTimeoutMs: number;
+  /**
+   * Slow-client limits of the HTTP server. A body still arriving after REQUEST_TIMEOUT_MS could
+   * only end in a 504, so by default the socket is cut (408) at that point instead of being held
+   * for node's 300 s default: a slowloris upload costs one socket for seconds, not minutes.
+   */
+  uploadTimeoutMs: number;
+  headersTimeoutMs: number;
   maxQueuedPerModel: number;
   servedModels: ModelType[];
   modelsDir: string;
@@ -57,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     throw new Error(`invalid gateway configuration: ${details}`);
   }
   const e = parsed.data;
+  const uploadTimeoutMs = e.UPLOAD_TIMEOUT_MS ?? e.REQUEST_TIMEOUT_MS;
   const servedModels = e.SERVED_MODELS !== undefined ? parseModelTypeList(e.SERVED_MODELS) : modelsWithManifest(e.MODELS_DIR);
   return {
     port: e.PORT,
@@ -66,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxUploadBytes: Math.floor(e.MAX_UPLOAD_MB * 1024 * 1024),
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    uploadTimeoutMs,
+    headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_MS ?? 10_000, uploadTimeoutMs),
     maxQueuedPerModel: e.MAX_QUEUED_PER_MODEL,
     servedModels,
     modelsDir: e.MODELS_DIR,

@@ -86,13 +86,12 @@ export class ModelClient {
     const queue = this.queues.get(model);
     const ended = endOfWait(ctx, this.opts.requestTimeoutMs);
     let withdraw = false;
+    const added = this.redisCall(() =>
+      queue.add('predict', { uploadKey: upload.key, requestId: ctx.requestId, deadline: ctx.deadline, replyTo: this.replies.channel }, { jobId }),
+    );
+    added.catch(() => undefined); // observed below or by withdraw()
     try {
-      await Promise.race([
-        this.redisCall(() =>
-          queue.add('predict', { uploadKey: upload.key, requestId: ctx.requestId, deadline: ctx.deadline, replyTo: this.replies.channel }, { jobId }),
-        ),
-        ended.promise,
-      ]);
+      await Promise.race([added, ended.promise]);
       pending.enqueued();
       const result = await Promise.race([pending.promise, ended.promise]);
       if (result.status === 'rejected') throw new UnsupportedImageError(result.error.code, result.error.message);
@@ -103,13 +102,22 @@ export class ModelClient {
     } finally {
       pending.cancel();
       ended.dispose();
-      if (withdraw) this.withdraw(model, jobId, ctx.requestId);
+      // Before answering, so a 504/503 means the job will not be worked on later.
+      if (withdraw) await this.withdraw(model, jobId, ctx.requestId, added);
     }
   }
 
-  /** Remove a job nobody waits for any more; an active job is locked and simply finishes unseen. */
-  private withdraw(model: ModelType, jobId: string, requestId: string): void {
-    this.queues
+  /**
+   * Remove a job nobody waits for any more (once its add has landed, if it was still in flight).
+   * An active job is locked: it finishes unseen, and the actor drops it if its deadline passed.
+   */
+  private async withdraw(model: ModelType, jobId: string, requestId: string, added: Promise<unknown>): Promise<void> {
+    try {
+      await added;
+    } catch {
+      return; // never enqueued
+    }
+    await this.queues
       .get(model)
       .remove(jobId)
       .catch((err: Error) => this.logger.debug({ reqId: requestId, jobId, err: err.message }, 'could not withdraw job'));

@@ -14,7 +14,16 @@ export interface GatewayWorker {
 /** One HTTP worker of the cluster: the gateway services behind a node:http server. */
 export async function startGatewayWorker(config: GatewayConfig, logger: Logger): Promise<GatewayWorker> {
   const services = createGatewayServices(config, logger);
-  const server = createServer(services.app);
+  const server = createServer(
+    {
+      // Slow clients (slowloris): node answers 408 and closes once the headers, or the whole
+      // request, take longer than these; the check runs every connectionsCheckingInterval.
+      requestTimeout: config.uploadTimeoutMs,
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(config.headersTimeoutMs / 4)),
+    },
+    services.app,
+  );
   // Keep-alive sockets must outlive a client's idle gap but not a shutdown.
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, modelsWithManifest } from '../src/config';
@@ -40,5 +40,6 @@ describe('gateway config', () => {
     writeFileSync(join(dir, 'clip', 'manifest.json'), '{}');
     expect(loadConfig({ MODELS_DIR: dir }).servedModels).toEqual(['clip']);
     expect(loadConfig({ MODELS_DIR: dir, SERVED_MODELS: '' }).servedModels).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -7,9 +7,14 @@ import { GatewayConfig, loadConfig } from '../src/config';
 
 export const silentLogger = pino({ level: 'silent' });
 
-/** A config as the environment would give it, pointing at temp dirs unless overridden. */
+const tempDirs: string[] = [];
+// Registered at the top level of whichever test file imports this module: its dirs go when it ends.
+afterAll(() => tempDirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A config as the environment would give it, pointing at temp dirs (removed at exit) unless overridden. */
 export function testConfig(env: Record<string, string>): GatewayConfig {
   const tmp = mkdtempSync(join(tmpdir(), 'gateway-test-'));
+  tempDirs.push(tmp);
   return loadConfig({ MODELS_DIR: join(tmp, 'models'), WEB_DIST_DIR: join(tmp, 'web'), SERVED_MODELS: 'lgbm', ...env });
 }
 

@@ -89,6 +89,6 @@ ${row('same photos, long side 256 px, JPEG q85', c.reencoded)}
 
 Positive class = cataract. The dataset's separate test split is not available here, so these are
 validation figures on ${c.plain.n} photos (one photo is ${(100 / c.plain.n).toFixed(2)} points of accuracy).
-Per-photo validation P(cataract) (plain and re-encoded 256): `validation-predictions.json`.
+Per-photo validation P(cataract) (plain and re-encoded 256): \`validation-predictions.json\`.
 `;
 }

@@ -33,7 +33,7 @@ export interface EyeCircle {
 }
 
 /** Bilinear sample of a square plane, clamped to the border. */
-function sample(p: Float32Array, size: number, x: number, y: number): number {
+export function sampleBilinear(p: Float32Array, size: number, x: number, y: number): number {
   const max = size - 1.001;
   const cx = x < 0 ? 0 : x > max ? max : x;
   const cy = y < 0 ? 0 : y > max ? max : y;
@@ -52,7 +52,7 @@ function arcStep(p: Float32Array, size: number, x: number, y: number, r: number)
   for (let k = 0; k < ARC.cos.length; k++) {
     const c = ARC.cos[k];
     const si = ARC.sin[k];
-    s += sample(p, size, x + ro * c, y + ro * si) - sample(p, size, x + ri * c, y + ri * si);
+    s += sampleBilinear(p, size, x + ro * c, y + ro * si) - sampleBilinear(p, size, x + ri * c, y + ri * si);
   }
   return s / ARC.cos.length;
 }

@@ -1,0 +1,98 @@
+import { summarize } from '../support/load';
+import { isAlive, tcpConnectionsOf } from '../support/proc-inspect';
+import { waitForHealth } from '../support/processes';
+import { FaultCluster } from './harness/fault-cluster';
+import { loadPhotos } from './harness/photos';
+import { DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, sleep, warmUp } from './harness/scenario';
+
+const WORKERS = 4;
+const CONCURRENCY = 16;
+const TCP_ESTABLISHED = '01';
+
+/**
+ * Fault 4: one gateway worker is SIGKILLed under load. The cluster primary forks a replacement;
+ * the only requests that fail are those in flight on the dead worker's own TCP connections (tied
+ * to it through /proc: the client ports of the sockets it held), and they are under 1 % of the run.
+ */
+describeFaults('fault 4: SIGKILL a gateway worker under load', {}, () => {
+  let photos: Buffer[];
+  let cluster: FaultCluster | undefined;
+
+  beforeAll(async () => {
+    photos = (await loadPhotos()).photos;
+  });
+  afterEach(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+
+  it(`${WORKERS} workers, ${CONCURRENCY} clients on lgbm: respawned, failures only on the dead worker's sockets, < 1 %`, async () => {
+    const c = (cluster = await FaultCluster.start({ actors: { lgbm: 2 }, gatewayWorkers: WORKERS, requestTimeoutMs: DEADLINE_MS }));
+    const base = await warmUp(c, photos, [{ path: '/predict_lgbm', concurrency: CONCURRENCY }]);
+    const before = c.gatewayWorkers();
+    const actorPids = c.liveActors().map((a) => a.pid);
+
+    const run = load(c, photos, { path: '/predict_lgbm', concurrency: CONCURRENCY, durationMs: 15_000 });
+    await sleep(5000);
+    const victim = before[0];
+    // The client ends of the connections the victim holds: the only requests allowed to fail.
+    const victimSockets = tcpConnectionsOf(victim, c.port).filter((t) => t.state === TCP_ESTABLISHED);
+    const victimClientPorts = new Set(victimSockets.map((t) => t.remotePort));
+    process.kill(victim, 'SIGKILL');
+    const killedAt = Date.now();
+    const after = await waitForReplacement(c, victim, before.length);
+    const respawnedAt = Date.now();
+    const samples = await run.done;
+
+    const failed = samples.filter((s) => s.status !== 200);
+    const report: ScenarioReport = {
+      scenario: '4-gateway-worker-kill',
+      setup: { actors: { lgbm: 2 }, gatewayWorkers: WORKERS, concurrency: CONCURRENCY, durationMs: 15_000, killAtMs: 5000, deadlineMs: DEADLINE_MS },
+      loads: { '/predict_lgbm': summarize(samples) },
+      notes: {
+        victimConnections: victimClientPorts.size,
+        failed: failed.length,
+        failedPercent: Number(((100 * failed.length) / samples.length).toFixed(2)),
+        failedOnVictimSockets: failed.filter((s) => s.localPort !== undefined && victimClientPorts.has(s.localPort)).length,
+        msToRespawn: respawnedAt - killedAt,
+      },
+    };
+    await expectCleanAfter(c, base, report, async () => {
+      expect(isAlive(c.gateway.pid)).toBe(true);
+      expect(c.gatewayWorkers()).toEqual(after);
+      expect(c.liveActors().map((a) => a.pid)).toEqual(actorPids);
+    });
+
+    expect(victimClientPorts.size).toBeGreaterThan(0); // the victim was serving when it died
+    expect(after).toHaveLength(WORKERS);
+    expect(after).not.toContain(victim);
+    expect(hangs(samples)).toEqual([]);
+    // Each failure is a connection the dead worker held, broken while its request was in flight.
+    for (const s of failed) {
+      expect(s.status).toBeNull();
+      expect(victimClientPorts.has(s.localPort ?? -1)).toBe(true);
+      // Sent before the kill, or in the instant before the client saw that connection close.
+      expect(s.start).toBeLessThan(killedAt + 1000);
+    }
+    expect(failed.length).toBeLessThanOrEqual(victimClientPorts.size);
+    expect(failed.length / samples.length).toBeLessThan(0.01);
+    // Everything sent after the replacement was up succeeded.
+    const late = samples.filter((s) => s.start > respawnedAt);
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.every((s) => s.status === 200)).toBe(true);
+  }, 240_000);
+});
+
+/** Waits until the primary has replaced `victim` (same worker count, victim gone) and /health answers ok. */
+async function waitForReplacement(c: FaultCluster, victim: number, count: number): Promise<number[]> {
+  const end = Date.now() + 30_000;
+  for (;;) {
+    const now = c.gatewayWorkers();
+    if (now.length === count && !now.includes(victim)) {
+      await waitForHealth(c.base, (h) => h.status === 'ok', { timeoutMs: 30_000 });
+      return now;
+    }
+    if (Date.now() > end) throw new Error(`worker ${victim} not replaced: workers ${now}\n${c.logs()}`);
+    await sleep(50);
+  }
+}

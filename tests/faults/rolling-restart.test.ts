@@ -1,0 +1,81 @@
+import type { ModelType } from '@cataract/contracts';
+import { summarize } from '../support/load';
+import { isAlive } from '../support/proc-inspect';
+import { ActorProcess, FaultCluster } from './harness/fault-cluster';
+import { loadPhotos } from './harness/photos';
+import { DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, sleep, warmUp } from './harness/scenario';
+
+/**
+ * Fault 5: a rolling restart under load. Each actor in turn gets SIGTERM (it deletes its heartbeat,
+ * stops taking jobs, finishes the ones it holds and exits 0) and a replacement is started and
+ * waited for before the next one goes. The other actor of the type carries the load meanwhile:
+ * 0 failed requests.
+ */
+describeFaults('fault 5: rolling restart of every actor under load', { clip: true }, () => {
+  let photos: Buffer[];
+  let cluster: FaultCluster | undefined;
+
+  beforeAll(async () => {
+    photos = (await loadPhotos()).photos;
+  });
+  afterEach(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+
+  it('2 lgbm + 2 clip actors, 16 clients on lgbm + 8 on clip: every actor replaced, 0 failed requests', async () => {
+    const c = (cluster = await FaultCluster.start({ actors: { lgbm: 2, clip: 2 }, requestTimeoutMs: DEADLINE_MS }));
+    const base = await warmUp(c, photos, [
+      { path: '/predict_lgbm', concurrency: 16 },
+      { path: '/predict_clip', concurrency: 8 },
+    ]);
+    const workers = c.gatewayWorkers();
+    const original = c.liveActors();
+    // Alternate types so that each type is down one actor twice, never both at once.
+    const order = [...original.filter((a) => a.model === 'lgbm'), ...original.filter((a) => a.model === 'clip')];
+    const sequence = [order[0], order[2], order[1], order[3]];
+
+    const lgbm = load(c, photos, { path: '/predict_lgbm', concurrency: 16, durationMs: 180_000 });
+    const clip = load(c, photos, { path: '/predict_clip', concurrency: 8, durationMs: 180_000 });
+    await sleep(2000);
+    const steps: Array<{ model: ModelType; old: number; exit: number | string; replacement: number; ms: number }> = [];
+    const replacements: ActorProcess[] = [];
+    for (const old of sequence) {
+      const t0 = Date.now();
+      const exit = await old.stop(30_000);
+      const next = await c.addActor(old.model);
+      replacements.push(next);
+      steps.push({ model: old.model, old: old.pid, exit, replacement: next.pid, ms: Date.now() - t0 });
+    }
+    const rolledAt = Date.now();
+    const health = await c.health();
+    const newIds = new Set((['lgbm', 'clip'] as const).flatMap((m) => health.actors[m].filter((a) => replacements.some((r) => r.pid === a.pid)).map((a) => a.id)));
+    await sleep(2000);
+    lgbm.stop();
+    clip.stop();
+    const [lgbmSamples, clipSamples] = await Promise.all([lgbm.done, clip.done]);
+
+    const report: ScenarioReport = {
+      scenario: '5-rolling-restart',
+      setup: { actors: { lgbm: 2, clip: 2 }, gatewayWorkers: 2, concurrency: { lgbm: 16, clip: 8 }, deadlineMs: DEADLINE_MS },
+      loads: { '/predict_lgbm': summarize(lgbmSamples), '/predict_clip': summarize(clipSamples) },
+      notes: { steps },
+    };
+    await expectCleanAfter(c, base, report, async () => {
+      expect(c.gatewayWorkers()).toEqual(workers);
+      expect(c.liveActors().map((a) => a.pid).sort()).toEqual(replacements.map((a) => a.pid).sort());
+      for (const a of original) expect(isAlive(a.pid)).toBe(false);
+    });
+
+    expect(steps.map((s) => s.exit)).toEqual([0, 0, 0, 0]); // every old actor stopped gracefully
+    for (const samples of [lgbmSamples, clipSamples]) {
+      expect(samples.length).toBeGreaterThan(0);
+      expect(summarize(samples).byOutcome).toEqual({ 200: samples.length });
+      expect(hangs(samples)).toEqual([]);
+      // After the roll, only the replacements answer.
+      const late = samples.filter((s) => s.start > rolledAt + 1000);
+      expect(late.length).toBeGreaterThan(0);
+      expect(late.filter((s) => !newIds.has(s.actorId ?? ''))).toEqual([]);
+    }
+  }, 300_000);
+});
