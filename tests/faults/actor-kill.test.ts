@@ -1,7 +1,7 @@
 import type { ModelType } from '@cataract/contracts';
 import { summarize } from '../support/load';
 import { activeJobsByWorker, jobStates } from '../support/redis-inspect';
-import { FaultCluster } from './harness/fault-cluster';
+import { ActorProcess, FaultCluster } from './harness/fault-cluster';
 import { loadPhotos } from './harness/photos';
 import { DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, SETTLE_MS, sleep, warmUp } from './harness/scenario';
 
@@ -31,17 +31,15 @@ describeFaults('fault 1: SIGKILL one of two actors of a type under load', { clip
     const c = (cluster = await FaultCluster.start({ actors: { [model]: 2 }, requestTimeoutMs: DEADLINE_MS }));
     const path = `/predict_${model}`;
     const base = await warmUp(c, photos, [{ path, concurrency }]);
-    const [victim, survivor] = c.liveActors(model);
     const ids = new Map((await c.health()).actors[model].map((a) => [a.pid, a.id]));
-    const victimId = ids.get(victim.pid)!;
-    const survivorId = ids.get(survivor.pid)!;
 
     const run = load(c, photos, { path, concurrency, durationMs });
     await sleep(killAtMs);
-    await victim.kill();
+    const { victim, held } = await killWhileHoldingJobs(c, model, ids);
     const killedAt = Date.now();
-    // Read right after the kill: the dead actor's locks have not expired yet, so these are the jobs it died with.
-    const held = (await activeJobsByWorker(c.redisUrl, model))[victimId] ?? [];
+    const survivor = c.liveActors(model)[0];
+    const victimId = ids.get(victim.pid)!;
+    const survivorId = ids.get(survivor.pid)!;
     const samples = await run.done;
 
     const report: ScenarioReport = {
@@ -70,3 +68,23 @@ describeFaults('fault 1: SIGKILL one of two actors of a type under load', { clip
     expect(samples.filter((s) => s.start > killedAt + 1000 && s.actorId === victimId)).toEqual([]);
   }, 240_000);
 });
+
+/**
+ * SIGKILLs the actor holding the most running jobs, caught in the act: it is frozen (SIGSTOP) while
+ * its active jobs are read from Redis, then killed, so `held` is exactly what it died with.
+ */
+async function killWhileHoldingJobs(c: FaultCluster, model: ModelType, ids: Map<number, string>): Promise<{ victim: ActorProcess; held: string[] }> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const active = await activeJobsByWorker(c.redisUrl, model);
+    const [busiest] = c.liveActors(model).sort((a, b) => (active[ids.get(b.pid)!]?.length ?? 0) - (active[ids.get(a.pid)!]?.length ?? 0));
+    process.kill(busiest.pid, 'SIGSTOP');
+    const held = (await activeJobsByWorker(c.redisUrl, model))[ids.get(busiest.pid)!] ?? [];
+    if (held.length > 0) {
+      await busiest.kill();
+      return { victim: busiest, held };
+    }
+    process.kill(busiest.pid, 'SIGCONT');
+    await sleep(100);
+  }
+  throw new Error(`no ${model} actor was ever seen holding a job`);
+}

@@ -31,22 +31,24 @@ describeFaults('fault 5: rolling restart of every actor under load', { clip: tru
     ]);
     const workers = c.gatewayWorkers();
     const original = c.liveActors();
-    // Alternate types so that each type is down one actor twice, never both at once.
-    const order = [...original.filter((a) => a.model === 'lgbm'), ...original.filter((a) => a.model === 'clip')];
-    const sequence = [order[0], order[2], order[1], order[3]];
 
     const lgbm = load(c, photos, { path: '/predict_lgbm', concurrency: 16, durationMs: 180_000 });
     const clip = load(c, photos, { path: '/predict_clip', concurrency: 8, durationMs: 180_000 });
     await sleep(2000);
+    // The two types roll side by side, each one actor at a time: SIGTERM, wait for its exit, start
+    // its replacement and wait until /health lists it, then the next.
     const steps: Array<{ model: ModelType; old: number; exit: number | string; replacement: number; ms: number }> = [];
     const replacements: ActorProcess[] = [];
-    for (const old of sequence) {
-      const t0 = Date.now();
-      const exit = await old.stop(30_000);
-      const next = await c.addActor(old.model);
-      replacements.push(next);
-      steps.push({ model: old.model, old: old.pid, exit, replacement: next.pid, ms: Date.now() - t0 });
-    }
+    const roll = async (model: ModelType) => {
+      for (const old of original.filter((a) => a.model === model)) {
+        const t0 = Date.now();
+        const exit = await old.stop(30_000);
+        const next = await c.addActor(model);
+        replacements.push(next);
+        steps.push({ model, old: old.pid, exit, replacement: next.pid, ms: Date.now() - t0 });
+      }
+    };
+    await Promise.all([roll('lgbm'), roll('clip')]);
     const rolledAt = Date.now();
     const health = await c.health();
     const newIds = new Set((['lgbm', 'clip'] as const).flatMap((m) => health.actors[m].filter((a) => replacements.some((r) => r.pid === a.pid)).map((a) => a.id)));
@@ -68,6 +70,7 @@ describeFaults('fault 5: rolling restart of every actor under load', { clip: tru
     });
 
     expect(steps.map((s) => s.exit)).toEqual([0, 0, 0, 0]); // every old actor stopped gracefully
+    expect(newIds.size).toBe(4);
     for (const samples of [lgbmSamples, clipSamples]) {
       expect(samples.length).toBeGreaterThan(0);
       expect(summarize(samples).byOutcome).toEqual({ 200: samples.length });

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   if (clipFile.model !== clipManifest.version) throw new Error(`clip validation-predictions.json is for ${clipFile.model}, the manifest serves ${clipManifest.version}`);
   console.log(`clip ${clipManifest.version}: ${clipFile.predictions.length} recorded validation predictions`);
   const lgbm = await lgbmValidationPredictions({ dataDir, modelsDir, concurrency: intOption('concurrency', o.concurrency, 4) });
-  console.log(`lgbm ${lgbm.version}: ${lgbm.predictions.length} validation predictions recomputed (metrics match its manifest)`);
+  console.log(`lgbm ${lgbm.version}: ${lgbm.predictions.length} validation predictions (${lgbm.source}; their metrics match its manifest)`);
 
   const rows = join(lgbm.predictions, clipFile.predictions);
   const grid = evaluateGrid(rows, step, THRESHOLD);
@@ -70,6 +70,7 @@ async function main(): Promise<void> {
       `re-encoded (${REENCODE_256.longSide} px, JPEG q${REENCODE_256.quality}) pooled; ties go to the larger lgbm weight. ` +
       'The same photos choose and score the weights, so the chosen row is optimistic.',
     models: { lgbm: lgbm.version, clip: clipManifest.version },
+    predictions: { lgbm: lgbm.source === 'recorded' ? 'models/lgbm/validation-predictions.json' : 'recomputed from models/lgbm/model.txt', clip: 'models/clip/validation-predictions.json' },
     data: { dir: path.relative(repoRoot, dataDir), validation_photos: rows.length, split: { kind: 'stratified, from the lgbm manifest (clip used the same; identical photo sets checked)', ...lgbm.split } },
     chosen: { weights: chosen.weights, plain: chosen.plain, reencoded_256: chosen.reencoded, pooled: chosen.pooled },
     other_criterion: { criterion: criterion === 'accuracy' ? 'log_loss' : 'accuracy', weights: other.weights, pooled: other.pooled },

@@ -1,6 +1,5 @@
-/**
- * @jest-environment ./packages/keras-onnx/test/support/onnx-environment.js
- */
+// No special jest environment: onnxruntime runs in the runtime's own worker thread, outside jest's realm
+// (the Float32Array realm problem of packages/keras-onnx/test/support/onnx-environment.js cannot arise).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { imageToTensor } from '@cataract/imaging';

@@ -4,8 +4,18 @@ import { manifestPath, MODEL_TYPES, ModelType, parseModelTypeList } from '@catar
 import { z } from 'zod';
 import { loadEnsembleSettings, type EnsembleSettings } from './ensemble/settings';
 import { REPO_ROOT } from './paths';
+import { parseApiKeys } from './security/api-keys';
+import { parseOrigins } from './security/cors';
+import { parseTrustProxy } from './security/headers';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+/** Compose passes unset variables as "" (`${NAME:-}`): treat them as unset. */
+const unsetIfBlank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalText = () => z.preprocess(unsetIfBlank, z.string().optional());
+const flag = (def: boolean) =>
+  z
+    .preprocess((v) => (typeof unsetIfBlank(v) === 'string' ? String(v).trim().toLowerCase() : undefined), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).optional())
+    .transform((v) => (v === undefined ? def : ['true', '1', 'yes', 'on'].includes(v)));
 
 const EnvSchema = z.object({
   PORT: int(8001).pipe(z.number().max(65535)),
@@ -30,6 +40,24 @@ const EnvSchema = z.object({
   /** Ensemble weights, e.g. "lgbm=0.3,clip=0.7" (default: MODELS_DIR/ensemble.json), and the cascade's unsure band "0.2-0.8". */
   ENSEMBLE_WEIGHTS: z.string().optional(),
   CASCADE_BAND: z.string().optional(),
+  /** Comma-separated API keys; unset or empty: no authentication (logged loudly at start). */
+  API_KEYS: optionalText(),
+  /** Requests per minute per key (per address without keys), shared by every worker and replica; 0: no limit. */
+  RATE_LIMIT_PER_MINUTE: z.preprocess(unsetIfBlank, z.coerce.number().int().min(0).optional()),
+  /** Comma-separated origins allowed to call the API from browsers ("*": any); none by default. */
+  CORS_ORIGINS: optionalText(),
+  /** Express "trust proxy": false, true, a hop count, or addresses/subnets (behind nginx: 1). */
+  TRUST_PROXY: optionalText(),
+  /** Also append logs to LOG_DIR/gateway.log. */
+  LOG_DIR: optionalText(),
+  DASHBOARD_USER: optionalText(),
+  DASHBOARD_PASSWORD: optionalText(),
+  DASHBOARD_READ_ONLY: flag(true),
+  /** Keep every answered upload with a JSON sidecar under CUSTOMER_DATA_DIR (medical images: opt in). */
+  SAVE_UPLOADS: flag(false),
+  CUSTOMER_DATA_DIR: z.preprocess(unsetIfBlank, z.string().min(1).default(join(REPO_ROOT, 'customer_data'))),
+  /** Retained records older than this many days are deleted; 0 keeps them forever. */
+  CUSTOMER_DATA_MAX_DAYS: z.preprocess(unsetIfBlank, z.coerce.number().int().min(0).default(30)),
 });
 
 export interface GatewayConfig {
@@ -54,6 +82,17 @@ export interface GatewayConfig {
   logLevel: string;
   shutdownGraceMs: number;
   ensemble: EnsembleSettings;
+  /** API_KEYS; empty: authentication off. */
+  apiKeys: string[];
+  /** RATE_LIMIT_PER_MINUTE; 0: off. */
+  rateLimitPerMinute: number;
+  corsOrigins: string[];
+  trustProxy: boolean | number | string;
+  logDir: string | undefined;
+  dashboard: { basic: { user: string; password: string } | undefined; readOnly: boolean };
+  saveUploads: boolean;
+  customerDataDir: string;
+  customerDataMaxDays: number;
 }
 
 /** Model types whose manifest exists: what the deployment serves when SERVED_MODELS is not given. */
@@ -68,6 +107,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     throw new Error(`invalid gateway configuration: ${details}`);
   }
   const e = parsed.data;
+  if ((e.DASHBOARD_USER === undefined) !== (e.DASHBOARD_PASSWORD === undefined)) {
+    throw new Error('invalid gateway configuration: DASHBOARD_USER and DASHBOARD_PASSWORD go together');
+  }
   const uploadTimeoutMs = e.UPLOAD_TIMEOUT_MS ?? e.REQUEST_TIMEOUT_MS;
   const servedModels = e.SERVED_MODELS !== undefined ? parseModelTypeList(e.SERVED_MODELS) : modelsWithManifest(e.MODELS_DIR);
   return {
@@ -87,5 +129,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? e.REQUEST_TIMEOUT_MS + 2000,
     ensemble: loadEnsembleSettings(e, e.MODELS_DIR),
+    apiKeys: parseApiKeys(e.API_KEYS),
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 0,
+    corsOrigins: parseOrigins(e.CORS_ORIGINS),
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    logDir: e.LOG_DIR,
+    dashboard: {
+      basic: e.DASHBOARD_USER !== undefined && e.DASHBOARD_PASSWORD !== undefined ? { user: e.DASHBOARD_USER, password: e.DASHBOARD_PASSWORD } : undefined,
+      readOnly: e.DASHBOARD_READ_ONLY,
+    },
+    saveUploads: e.SAVE_UPLOADS,
+    customerDataDir: e.CUSTOMER_DATA_DIR,
+    customerDataMaxDays: e.CUSTOMER_DATA_MAX_DAYS,
   };
 }

@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import type { GatewayConfig } from './config';
 import type { Logger } from './logger';
-import { createGatewayServices } from './services';
+import { createGatewayServices, type GatewayServices } from './services';
 
 export interface GatewayWorker {
   server: Server;
@@ -9,6 +9,24 @@ export interface GatewayWorker {
   port: number;
   /** Stop accepting, let in-flight requests finish (up to shutdownGraceMs), release Redis. */
   close(): Promise<void>;
+}
+
+/** Longest a starting worker waits for Redis before listening anyway. */
+const STARTUP_REDIS_WAIT_MS = 5000;
+
+/** True once the request-path connection is ready and the reply channel subscribed, false after `maxMs`. */
+async function servingWithin(services: GatewayServices, maxMs: number): Promise<boolean> {
+  const { redis } = services;
+  const commands = redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), maxMs);
+  });
+  try {
+    return await Promise.race([Promise.all([commands, services.ready]).then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** One HTTP worker of the cluster: the gateway services behind a node:http server. */
@@ -26,6 +44,13 @@ export async function startGatewayWorker(config: GatewayConfig, logger: Logger):
   );
   // Keep-alive sockets must outlive a client's idle gap but not a shutdown.
   server.keepAliveTimeout = 5000;
+  // Join the cluster's accept rotation only once this worker can serve: a worker respawned while
+  // its peers are healthy must not answer 503 redis_unavailable for its first requests (seen in
+  // tests/faults: the primary hands connections to a worker as soon as it listens). If Redis is
+  // down at boot, listen anyway after a bounded wait, to answer /health (degraded) and fast 503s.
+  if (!(await servingWithin(services, STARTUP_REDIS_WAIT_MS))) {
+    logger.warn({ waitedMs: STARTUP_REDIS_WAIT_MS }, 'Redis not ready at startup; listening anyway (degraded until it is)');
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

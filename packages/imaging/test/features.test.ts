@@ -33,9 +33,9 @@ function scaledDistance(a: Float64Array, b: Float64Array): { worst: string; valu
   return { worst, value };
 }
 
-/** Natural scale of a feature from its name: fractions, 8-bit channels, L*a*b* units, gradients. */
+/** Natural scale of a feature from its name: fractions (incl. eye geometry), 8-bit channels, L*a*b* units, gradients. */
 function featureRange(name: string): number {
-  if (/_frac$|_lbp_|_sat_/.test(name)) return 1;
+  if (/_frac$|_lbp_|_sat_|^eye_(radius|offset)/.test(name)) return 1;
   if (/_[rgb]_(mean|std)$/.test(name)) return 255;
   return 100;
 }
@@ -43,17 +43,18 @@ function featureRange(name: string): number {
 describe('LGBM_FEATURE_SET', () => {
   it('is named, versioned and has unique names', () => {
     expect(LGBM_FEATURE_SET.name).toBe('eye-regions');
-    expect(LGBM_FEATURE_SET.version).toBe('1');
+    expect(LGBM_FEATURE_SET.version).toBe('2');
     expect(new Set(names).size).toBe(names.length);
     expect(names).toContain('centre_l_p05');
     expect(names.filter((n) => n.startsWith('centre_lbp_'))).toHaveLength(10);
   });
 
   it('assertFeatureSet accepts its own id and names both sides on mismatch', () => {
-    expect(() => assertFeatureSet({ name: 'eye-regions', version: '1' })).not.toThrow();
+    expect(() => assertFeatureSet({ name: 'eye-regions', version: '2' })).not.toThrow();
     expect(() => assertFeatureSet({ name: 'eye-regions', version: '0' })).toThrow(FeatureSetMismatchError);
-    expect(() => assertFeatureSet({ name: 'other', version: '1' })).toThrow(/'eye-regions' v1.*'other' v1/);
-    expect(() => assertFeatureSet({ name: 'eye-regions', version: '2' })).toThrow(/v1.*v2/);
+    expect(() => assertFeatureSet({ name: 'other', version: '2' })).toThrow(/'eye-regions' v2.*'other' v2/);
+    // A model trained on v1 (fixed regions only) is refused by a v2 build.
+    expect(() => assertFeatureSet({ name: 'eye-regions', version: '1' })).toThrow(/v2.*v1/);
   });
 });
 

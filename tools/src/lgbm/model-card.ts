@@ -36,7 +36,8 @@ export function renderModelCard(c: ModelCardInput): string {
 
 Binary GBDT (LightGBM v4 text format, \`model.txt\`) that outputs P(cataract) for an external-eye
 photo from imaging's \`${c.featureSet.name}\` v${c.featureSet.version} feature set (${c.featureSet.count} colour, percentile,
-gradient and texture statistics of fixed eye regions, computed on a normalised image size).
+gradient and texture statistics of fixed eye regions and of the located iris, pupil and lens,
+computed on a normalised image size).
 Trained by our own TypeScript trainer (\`@cataract/gbdt-trainer\`), served by \`lightgbm-ts-predictor\`.
 This file is written by the training command; the numbers below are from that run.
 

@@ -64,6 +64,10 @@ export class InferenceThread {
   private failure: Error | undefined;
 
   constructor() {
+    // onnxruntime 1.30's Linux telemetry would try HTTPS uploads and leave .ses and
+    // mat-debug-<pid>.log files in the tmpdir of every actor process; it reads this variable from
+    // the real environment, which only the main thread can set, before the library loads.
+    process.env.ORT_DISABLE_TELEMETRY ??= '1';
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath: require.resolve('onnxruntime-node') } });
     this.worker.on('message', (msg: { id: number; ok: boolean; message?: string }) => {
       const p = this.pending.get(msg.id);

@@ -44,6 +44,9 @@ export class OnnxRuntime implements ModelRuntime {
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
+        // With more than one thread, idle pool threads would spin for work and take CPU from
+        // sharp's decoding of the next batch (measured: far worse on the shared 2-core machine).
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       this.checkSignature(info);
       // Fail now, not on the first request: a batch of one must give one probability row.

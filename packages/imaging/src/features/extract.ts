@@ -10,7 +10,11 @@ import {
   RING_PERCENTILES,
   percentileName,
 } from './feature-set';
+import { LOCATOR_SIZE, locateEye } from './eye-locator';
+import { IRIS_PERCENTILES, PUPIL_PERCENTILES, RADIAL_RINGS, eyeStats } from './eye-stats';
 import { gradientStats } from './gradients';
+import { LENS_PERCENTILES, lensStats } from './lens-stats';
+import { locatePupil } from './pupil-locator';
 import { LBP_BIN_NAMES, lbpHistogram } from './lbp';
 import { regionPercentiles } from './percentiles';
 import { REGIONS, TEXTURE_SIZE, WORKING_SIZE, regionMap } from './regions';
@@ -76,6 +80,41 @@ export function featuresFromWorkingImage(rgb: Uint8Array): Float64Array {
     const hist = lbpHistogram(texturePlane, textureRegions, REGIONS.indexOf(region));
     LBP_BIN_NAMES.forEach((bin, k) => values.set(`${region}_lbp_${bin}`, hist[k]));
   }
+
+  // v2: the same statistics relative to the located eye. The locator grid is the texture grid
+  // blurred once more: the circle search wants smooth profiles, not iris texture.
+  const locatorPlane = binomialBlur(texturePlane, TEXTURE_SIZE);
+  const eye = locateEye(locatorPlane, LOCATOR_SIZE);
+  values.set('eye_limbus_step', eye.score);
+  values.set('eye_radius', eye.r / LOCATOR_SIZE);
+  values.set('eye_offset_x', (eye.x - LOCATOR_SIZE / 2) / LOCATOR_SIZE);
+  values.set('eye_offset_y', (eye.y - LOCATOR_SIZE / 2) / LOCATOR_SIZE);
+  const es = eyeStats(planes, WORKING_SIZE, eye);
+  for (let k = 0; k < RADIAL_RINGS; k++) {
+    values.set(`eye_ring${k}_l_mean`, es.ringL[k]);
+    values.set(`eye_ring${k}_white_frac`, es.ringWhite[k]);
+    values.set(`eye_ring${k}_sat_mean`, es.ringSat[k]);
+  }
+  PUPIL_PERCENTILES.forEach((q, k) => values.set(`eye_pupil_l_${percentileName(q)}`, es.pupilL[k]));
+  IRIS_PERCENTILES.forEach((q, k) => values.set(`eye_iris_l_${percentileName(q)}`, es.irisL[k]));
+  values.set('eye_pupil_white_frac', es.pupilWhite);
+  values.set('eye_pupil_lab_b_mean', es.pupilLabB);
+  values.set('eye_pupil_sat_mean', es.pupilSat);
+  values.set('eye_pupil_dark_frac', es.pupilDark);
+  values.set('eye_iris_sat_mean', es.irisSat);
+  values.set('eye_iris_chroma_mean', es.irisChroma);
+  values.set('eye_contrast_pupil_l_p50_minus_iris_l_p50', es.pupilL[2] - es.irisL[1]);
+  values.set('eye_contrast_pupil_l_p05_minus_iris_l_p25', es.pupilL[0] - es.irisL[0]);
+  const pupil = locatePupil(locatorPlane, LOCATOR_SIZE, eye);
+  values.set('lens_radius_ratio', pupil.r / eye.r);
+  values.set('lens_contrast', pupil.contrast);
+  values.set('lens_abs_contrast', Math.abs(pupil.contrast));
+  const lens = lensStats(planes, WORKING_SIZE, pupil);
+  LENS_PERCENTILES.forEach((q, k) => values.set(`lens_l_${percentileName(q)}`, lens.l[k]));
+  values.set('lens_white_frac', lens.white);
+  values.set('lens_lab_b_mean', lens.labB);
+  values.set('lens_sat_mean', lens.sat);
+  values.set('lens_dark_frac', lens.dark);
 
   const names = LGBM_FEATURE_SET.names;
   const out = new Float64Array(names.length);

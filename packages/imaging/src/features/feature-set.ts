@@ -1,5 +1,7 @@
 import { FeatureSetMismatchError } from '../errors';
 import { COLOUR_STAT_NAMES } from './colour-stats';
+import { IRIS_PERCENTILES, PUPIL_PERCENTILES, RADIAL_RINGS } from './eye-stats';
+import { LENS_PERCENTILES } from './lens-stats';
 import { LBP_BIN_NAMES } from './lbp';
 import { REGIONS } from './regions';
 
@@ -31,6 +33,40 @@ function buildNames(): string[] {
   for (const q of OUTER_PERCENTILES) names.push(`outer_l_${pct(q)}`);
   names.push(...CONTRAST_NAMES);
   for (const region of LBP_REGIONS) for (const bin of LBP_BIN_NAMES) names.push(`${region}_lbp_${bin}`);
+  names.push(...eyeNames());
+  return names;
+}
+
+/**
+ * v2: features relative to the located eye (eye-locator.ts, eye-stats.ts). Geometry of the circle
+ * as fractions of the locator grid, then the radial profile, then pupil and iris statistics,
+ * then the lens: the located pupil proper (pupil-locator.ts, lens-stats.ts).
+ */
+export const EYE_GEOMETRY_NAMES = ['eye_limbus_step', 'eye_radius', 'eye_offset_x', 'eye_offset_y'] as const;
+export const EYE_CONTRAST_NAMES = [
+  'eye_contrast_pupil_l_p50_minus_iris_l_p50',
+  'eye_contrast_pupil_l_p05_minus_iris_l_p25',
+] as const;
+
+function eyeNames(): string[] {
+  const names: string[] = [...EYE_GEOMETRY_NAMES];
+  for (const stat of ['l_mean', 'white_frac', 'sat_mean']) {
+    for (let k = 0; k < RADIAL_RINGS; k++) names.push(`eye_ring${k}_${stat}`);
+  }
+  for (const q of PUPIL_PERCENTILES) names.push(`eye_pupil_l_${pct(q)}`);
+  for (const q of IRIS_PERCENTILES) names.push(`eye_iris_l_${pct(q)}`);
+  names.push(
+    'eye_pupil_white_frac',
+    'eye_pupil_lab_b_mean',
+    'eye_pupil_sat_mean',
+    'eye_pupil_dark_frac',
+    'eye_iris_sat_mean',
+    'eye_iris_chroma_mean',
+    ...EYE_CONTRAST_NAMES,
+  );
+  names.push('lens_radius_ratio', 'lens_contrast', 'lens_abs_contrast');
+  for (const q of LENS_PERCENTILES) names.push(`lens_l_${pct(q)}`);
+  names.push('lens_white_frac', 'lens_lab_b_mean', 'lens_sat_mean', 'lens_dark_frac');
   return names;
 }
 
@@ -49,7 +85,7 @@ export interface FeatureSet extends FeatureSetId {
  */
 export const LGBM_FEATURE_SET: FeatureSet = Object.freeze({
   name: 'eye-regions',
-  version: '1',
+  version: '2',
   names: Object.freeze(buildNames()),
 });
 
