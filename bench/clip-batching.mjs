@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
- * npm run bench:clip [-- --seconds 8 --rounds 4 --concurrency 32 --batch 16 --wait-ms 5 --threads 1]
+ * npm run bench:clip [-- --seconds 8 --rounds 4 --concurrency 32 --configs 16x1,1x1 --wait-ms 5]
  *
  * Throughput of the real clip actor process (apps/actor/dist/main.js --model clip, models/clip)
- * fed through its BullMQ queue by a closed loop of `concurrency` clients, with micro-batching on
- * (CLIP_MAX_BATCH=batch) and off (CLIP_MAX_BATCH=1), alternating rounds in the same run against a
- * private redis-server. Both configurations run the same worker concurrency; only the batching
- * differs. Also profiles, in this process, per-image preprocessing (imaging's imageToTensor) and
- * ONNX inference per image at batch 1 and at `batch`, to explain the ratio.
+ * fed through its BullMQ queue by a closed loop of `concurrency` clients, for each configuration
+ * <CLIP_MAX_BATCH>x<ORT_INTRA_OP_THREADS> (default: batching on, 16x1, against off, 1x1), taking
+ * turns round by round in the same run against a private redis-server. Every configuration runs the
+ * same worker concurrency. The ratio compares the first two configurations. Also profiles, in this
+ * process, per-image preprocessing (imaging's imageToTensor) and ONNX inference per image at
+ * batch 1 and at the first configuration's batch, to explain the ratio.
  * Needs `npx tsc -b apps/actor` first and redis-server on the PATH; photos come from
  * ../shared/data/cataract/train (synthetic noise images when absent, said in the output).
  */
@@ -31,9 +32,8 @@ const { values: opt } = parseArgs({
     warmup: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '4' },
     concurrency: { type: 'string', default: '32' },
-    batch: { type: 'string', default: '16' },
+    configs: { type: 'string', default: '16x1,1x1' },
     'wait-ms': { type: 'string', default: '5' },
-    threads: { type: 'string', default: '1' },
     photos: { type: 'string', default: '64' },
     'no-profile': { type: 'boolean', default: false },
   },
@@ -42,8 +42,13 @@ const SECONDS = Number(opt.seconds);
 const WARMUP = Number(opt.warmup);
 const ROUNDS = Number(opt.rounds);
 const CONCURRENCY = Number(opt.concurrency);
-const BATCH = Number(opt.batch);
-const THREADS = Number(opt.threads);
+const configs = opt.configs.split(',').map((c) => {
+  const m = /^(\d+)x(\d+)$/.exec(c.trim());
+  if (!m) throw new Error(`--configs: "${c}" is not <batch>x<threads>`);
+  return { name: `batch ${m[1]} threads ${m[2]}`, batch: Number(m[1]), threads: Number(m[2]) };
+});
+const BATCH = configs[0].batch;
+const THREADS = configs[0].threads;
 const ACTOR_MAIN = join(ROOT, 'apps/actor/dist/main.js');
 const MODELS_DIR = join(ROOT, 'models');
 const SHARED = resolve(ROOT, '..', 'shared', 'data', 'cataract', 'train');
@@ -120,7 +125,7 @@ async function profile(photos) {
   const prepParallel = Math.min(await prep(true), await prep(true));
   const out = { preprocess_ms_per_image: { one_at_a_time: prepSerial, [`${BATCH}_concurrently`]: prepParallel }, inference_ms_per_image: {} };
   for (const threads of [...new Set([1, 2, THREADS])]) {
-    const session = await ort.InferenceSession.create(readFileSync(join(MODELS_DIR, 'clip', manifest.file)), { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+    const session = await ort.InferenceSession.create(readFileSync(join(MODELS_DIR, 'clip', manifest.file)), { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } }); // as the actor's runtime
     const dims = manifest.input.layout === 'NHWC' ? [manifest.input.height, manifest.input.width, 3] : [3, manifest.input.height, manifest.input.width];
     const row = {};
     for (const n of [1, BATCH]) {
@@ -141,7 +146,7 @@ async function profile(photos) {
 }
 
 async function runRound(redisUrl, uploads, cfg, seconds = SECONDS) {
-  const id = `bench-b${cfg.batch}-${process.pid}-${Date.now()}`;
+  const id = `bench-b${cfg.batch}-t${cfg.threads}-${process.pid}-${Date.now()}`;
   const env = {
     ...process.env,
     REDIS_URL: redisUrl,
@@ -150,7 +155,7 @@ async function runRound(redisUrl, uploads, cfg, seconds = SECONDS) {
     ACTOR_CONCURRENCY: String(CONCURRENCY),
     CLIP_MAX_BATCH: String(cfg.batch),
     CLIP_MAX_WAIT_MS: opt['wait-ms'],
-    ORT_INTRA_OP_THREADS: String(THREADS),
+    ORT_INTRA_OP_THREADS: String(cfg.threads),
     LOG_LEVEL: 'warn',
   };
   const actor = spawn(process.execPath, [ACTOR_MAIN, '--model', 'clip'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -231,7 +236,7 @@ async function runRound(redisUrl, uploads, cfg, seconds = SECONDS) {
 }
 
 const { source, photos } = await loadPhotos(Number(opt.photos));
-console.log(`clip batching benchmark: concurrency ${CONCURRENCY}, CLIP_MAX_BATCH ${BATCH} vs 1, CLIP_MAX_WAIT_MS ${opt['wait-ms']}, ORT_INTRA_OP_THREADS ${THREADS}, ${ROUNDS} x ${SECONDS} s per configuration; photos: ${source}`);
+console.log(`clip batching benchmark: concurrency ${CONCURRENCY}, CLIP_MAX_WAIT_MS ${opt['wait-ms']}, configurations ${configs.map((c) => c.name).join(' | ')}, ${ROUNDS} x ${SECONDS} s each; photos: ${source}`);
 if (!opt['no-profile']) console.log('profile (this process, one image at a time vs concurrently; inference ms per image, min and median):\n' + JSON.stringify(await profile(photos), (_k, v) => (typeof v === 'number' ? Number(v.toFixed(2)) : v), 1));
 
 const redis = await startRedis();
@@ -244,19 +249,16 @@ for (const [i, p] of photos.entries()) {
 }
 seed.disconnect();
 
-const configs = [
-  { name: `batched(${BATCH})`, batch: BATCH },
-  { name: 'unbatched(1)', batch: 1 },
-];
 const results = [];
 try {
   // The first actor of a run pays for cold caches (model file, modules); that round is not counted.
-  await runRound(redis.url, uploads, { name: 'warm-up', batch: BATCH }, 2);
+  await runRound(redis.url, uploads, { name: 'warm-up', ...configs[0] }, 2);
   for (let r = 0; r < ROUNDS; r++) {
-    for (const cfg of r % 2 === 0 ? configs : [...configs].reverse()) {
+    // Each round starts with another configuration, so none always runs first or last.
+    for (const cfg of configs.map((_, k) => configs[(k + r) % configs.length])) {
       const res = await runRound(redis.url, uploads, cfg);
       results.push(res);
-      console.log(`round ${r + 1} ${res.config.padEnd(13)} ${res.images_per_s.toFixed(1).padStart(6)} images/s  p50 ${res.p50_ms.toFixed(0)} ms  p95 ${res.p95_ms.toFixed(0)} ms  avg batch ${res.avg_batch_size.toFixed(2)}  actor CPU ${res.actor_cpu_ms_per_image.toFixed(1)} ms/image`);
+      console.log(`round ${r + 1} ${res.config.padEnd(20)} ${res.images_per_s.toFixed(1).padStart(6)} images/s  p50 ${res.p50_ms.toFixed(0)} ms  p95 ${res.p95_ms.toFixed(0)} ms  avg batch ${res.avg_batch_size.toFixed(2)}  actor CPU ${res.actor_cpu_ms_per_image.toFixed(1)} ms/image`);
     }
   }
 } finally {
@@ -270,7 +272,8 @@ const meanCpu = (name) => {
   const xs = results.filter((x) => x.config === name).map((x) => x.actor_cpu_ms_per_image);
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 };
-const on = mean(configs[0].name);
-const off = mean(configs[1].name);
-console.log(`mean: batched ${on.toFixed(1)} images/s, unbatched ${off.toFixed(1)} images/s, throughput ratio ${(on / off).toFixed(2)}x`);
-console.log(`actor CPU per image: batched ${meanCpu(configs[0].name).toFixed(1)} ms, unbatched ${meanCpu(configs[1].name).toFixed(1)} ms, ratio (unbatched / batched) ${(meanCpu(configs[1].name) / meanCpu(configs[0].name)).toFixed(2)}x`);
+for (const c of configs) console.log(`mean ${c.name.padEnd(20)} ${mean(c.name).toFixed(1).padStart(6)} images/s  actor CPU ${meanCpu(c.name).toFixed(1)} ms/image`);
+if (configs.length >= 2) {
+  const [a, b] = configs;
+  console.log(`${a.name} vs ${b.name}: throughput ratio ${(mean(a.name) / mean(b.name)).toFixed(2)}x, CPU per image ratio (${b.name} / ${a.name}) ${(meanCpu(b.name) / meanCpu(a.name)).toFixed(2)}x`);
+}

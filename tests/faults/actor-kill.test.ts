@@ -52,11 +52,13 @@ describeFaults('fault 1: SIGKILL one of two actors of a type under load', { clip
       // Where the victim's jobs ended: answered by the survivor, or dropped as already answered.
       const states = await jobStates(c.redisUrl, model, held);
       report.notes.victimJobs = Object.values(states).reduce<Record<string, number>>((n, s) => {
-        const k = s.state === 'completed' ? `completed by ${s.actorId === survivorId ? 'survivor' : s.actorId}` : s.state;
+        const k = s.state === 'completed' ? `completed by ${s.actorId === survivorId ? 'survivor' : s.actorId}` : `${s.state}${s.failedReason ? `: ${s.failedReason.replace(/upload \S+/, 'upload')}` : ''}`;
         n[k] = (n[k] ?? 0) + 1;
         return n;
       }, {});
       expect(Object.values(states).filter((s) => s.state === 'unfinished')).toEqual([]);
+      // A job only fails when the victim had already answered it before dying (its upload is gone).
+      for (const s of Object.values(states).filter((x) => x.state === 'failed')) expect(s.failedReason).toMatch(/no longer exists/);
     });
 
     expect(held.length).toBeGreaterThan(0); // the kill hit an actor that was working

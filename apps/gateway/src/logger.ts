@@ -1,10 +1,16 @@
 import pino, { Logger } from 'pino';
+import { logDestination, REDACT_PATHS } from './observability/log-destination';
 
 export type { Logger };
 
-/** One JSON line per event; every request-scoped line carries the request id (see middleware/http-logger). */
-export function createLogger(level: string, bindings: Record<string, unknown> = {}): Logger {
-  // Asynchronous stdout: under load, lines written while a write is in flight go out together
-  // (one syscall, not one per line); pino flushes what is left when the process exits.
-  return pino({ level, base: { service: 'gateway', pid: process.pid, ...bindings } }, pino.destination({ dest: 1, sync: false }));
+/**
+ * One JSON line per event; every request-scoped line carries the request id (see
+ * middleware/http-logger). Lines go to stdout and, with LOG_DIR, to LOG_DIR/gateway.log too.
+ * Credentials are redacted wherever a line would carry request headers.
+ */
+export function createLogger(level: string, bindings: Record<string, unknown> = {}, logDir?: string): Logger {
+  return pino(
+    { level, base: { service: 'gateway', pid: process.pid, ...bindings }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    logDestination('gateway.log', logDir),
+  );
 }

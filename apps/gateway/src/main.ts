@@ -1,6 +1,7 @@
 import cluster, { Worker } from 'node:cluster';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
+import { startPrimaryServices } from './primary-services';
 import { startGatewayWorker } from './worker';
 
 /**
@@ -14,7 +15,8 @@ if (cluster.isPrimary) runPrimary();
 else runWorker();
 
 function runPrimary(): void {
-  const logger = createLogger(config.logLevel, { role: 'primary' });
+  const logger = createLogger(config.logLevel, { role: 'primary' }, config.logDir);
+  const duties = startPrimaryServices(config, logger);
   let stopping = false;
   let backoffMs = 0;
   const startedAt = new Map<number, number>();
@@ -45,6 +47,7 @@ function runPrimary(): void {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    duties.stop();
     logger.info({ signal }, 'stopping gateway workers');
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
     if (workers.length === 0) process.exit(0);
@@ -63,7 +66,7 @@ function runPrimary(): void {
 }
 
 function runWorker(): void {
-  const logger = createLogger(config.logLevel, { role: 'worker', worker: cluster.worker?.id });
+  const logger = createLogger(config.logLevel, { role: 'worker', worker: cluster.worker?.id }, config.logDir);
   let stopping = false;
   const started = startGatewayWorker(config, logger);
   const stop = (why: string) => {

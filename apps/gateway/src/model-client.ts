@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ModelType, PredictionResult, redisKeys } from '@cataract/contracts';
+import { ModelType, PredictionResult, PredictJobResult, redisKeys } from '@cataract/contracts';
 import type { ActorRegistry } from './actor-registry';
 import {
   ClientGoneError,
@@ -36,6 +36,8 @@ export interface ModelClientOptions {
   requestTimeoutMs: number;
   /** Uploads outlive their deadline by this much, in case the gateway dies before deleting them. */
   uploadTtlMarginMs?: number;
+  /** Every job answer as it arrives (the actor's timings feed /metrics). */
+  onResult?: (model: ModelType, result: PredictJobResult, requestId: string) => void;
 }
 
 /**
@@ -94,6 +96,7 @@ export class ModelClient {
       await Promise.race([added, ended.promise]);
       pending.enqueued();
       const result = await Promise.race([pending.promise, ended.promise]);
+      this.opts.onResult?.(model, result, ctx.requestId);
       if (result.status === 'rejected') throw new UnsupportedImageError(result.error.code, result.error.message);
       return result;
     } catch (err) {

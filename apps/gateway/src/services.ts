@@ -12,6 +12,9 @@ import { ModelClient } from './model-client';
 import { ModelQueues } from './queues';
 import { closeRedis, createRequestRedis, createSubscriberRedis, Redis } from './redis';
 import { ReplyListener, ReplyListenerOptions } from './reply-listener';
+import { GatewayMetrics } from './observability/metrics';
+import { retainUpload } from './retention/retain-upload';
+import { UploadStore } from './retention/upload-store';
 
 export interface GatewayServices {
   instanceId: string;
@@ -21,6 +24,8 @@ export interface GatewayServices {
   registry: ActorRegistry;
   replies: ReplyListener;
   client: ModelClient;
+  /** This worker's Prometheus registry (the cluster primary sums all workers'). */
+  metrics: GatewayMetrics;
   app: Express;
   /** Resolves once the reply channel is subscribed (requests can be answered). */
   ready: Promise<void>;
@@ -48,9 +53,21 @@ export function createGatewayServices(
   // Subscribing waits for Redis; a gateway started before Redis must still serve /health (degraded).
   const ready = replies.start();
   ready.catch((err: Error) => logger.error({ err: err.message }, 'reply channel subscription failed'));
+  const metrics = new GatewayMetrics({
+    defaultMetrics: true,
+    state: {
+      queueDepth: (m) => queues.get(m).getJobCounts('waiting', 'active', 'delayed') as Promise<{ waiting: number; active: number; delayed: number }>,
+      liveActors: async (m) => (await registry.live(m)).length,
+    },
+    onCollectError: (err) => logger.debug({ err: err.message }, 'metrics: reading queue state failed'),
+  });
   const client = new ModelClient(redis, queues, registry, replies, logger, {
     maxQueuedPerModel: config.maxQueuedPerModel,
     requestTimeoutMs: config.requestTimeoutMs,
+    onResult: (model, result, reqId) => {
+      metrics.observeJob(model, result.timings);
+      logger.debug({ reqId, model, timings: result.timings }, 'job answered');
+    },
   });
   let stopping = false;
   const app = createApp({
@@ -62,6 +79,9 @@ export function createGatewayServices(
     catalog: new ModelCatalog(config.modelsDir),
     about: readAbout(),
     isShuttingDown: () => stopping,
+    metrics,
+    queues,
+    retain: config.saveUploads ? retainUpload(new UploadStore(config.customerDataDir)) : undefined,
   });
   return {
     instanceId,
@@ -71,6 +91,7 @@ export function createGatewayServices(
     registry,
     replies,
     client,
+    metrics,
     app,
     ready,
     markStopping: () => {

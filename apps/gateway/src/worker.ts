@@ -1,6 +1,7 @@
 import { createServer, Server } from 'node:http';
 import type { GatewayConfig } from './config';
 import type { Logger } from './logger';
+import { shareWithCluster } from './observability/cluster-metrics';
 import { createGatewayServices, type GatewayServices } from './services';
 
 export interface GatewayWorker {
@@ -32,6 +33,7 @@ async function servingWithin(services: GatewayServices, maxMs: number): Promise<
 /** One HTTP worker of the cluster: the gateway services behind a node:http server. */
 export async function startGatewayWorker(config: GatewayConfig, logger: Logger): Promise<GatewayWorker> {
   const services = createGatewayServices(config, logger);
+  shareWithCluster(services.metrics.registry); // the primary sums every worker's registry on a scrape
   const server = createServer(
     {
       // Slow clients (slowloris): node answers 408 and closes once the headers, or the whole

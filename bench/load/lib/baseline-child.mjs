@@ -21,7 +21,10 @@ async function closedLoop(seconds, concurrency, once) {
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) n += await once(i++);
+      while (performance.now() < end) {
+        const done = await once(i++); // not `n += await ...`: that reads n before awaiting and loses concurrent counts
+        n += done;
+      }
     }),
   );
   return n / ((performance.now() - t0) / 1000);

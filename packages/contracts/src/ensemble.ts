@@ -18,7 +18,7 @@ export const EnsembleWeightsSchema = z
 export type EnsembleWeights = z.infer<typeof EnsembleWeightsSchema>;
 
 /** One member's own answer inside an ensemble response, or why it has none. */
-export const MemberAnswerSchema = PredictionResultSchema.omit({ status: true });
+export const MemberAnswerSchema = PredictionResultSchema.omit({ status: true, timings: true });
 export type MemberAnswer = z.infer<typeof MemberAnswerSchema>;
 export const MemberOutcomeSchema = z.union([MemberAnswerSchema, z.object({ error: ErrorDetailSchema })]);
 export type MemberOutcome = z.infer<typeof MemberOutcomeSchema>;

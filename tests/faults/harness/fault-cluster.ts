@@ -166,9 +166,9 @@ export class FaultCluster {
     return this.redisServer !== undefined && isAlive(this.redisServer.pid);
   }
 
-  logs(): string {
+  logs(tailChars = 3000): string {
     return this.processes()
-      .map((p) => `--- ${p.name} (${p.pid})\n${p.output().slice(-3000)}`)
+      .map((p) => `--- ${p.name} (${p.pid})\n${p.output().slice(-tailChars)}`)
       .join('\n');
   }
 }

@@ -1,4 +1,4 @@
-import { JOB_DEFAULTS, MODEL_TYPES } from '@cataract/contracts';
+import { JOB_DEFAULTS, MODEL_TYPES, type ModelType } from '@cataract/contracts';
 import { isAlive, processesWithMarker, rssBytes } from '../../support/proc-inspect';
 import { KeyCensus, keyCensus, unfinishedJobs } from '../../support/redis-inspect';
 import type { FaultCluster } from './fault-cluster';
@@ -27,7 +27,7 @@ export async function takeBaseline(c: FaultCluster): Promise<Baseline> {
 }
 
 /** Every way `now` differs from a clean state, in words ([] when clean). */
-export function keyProblems(now: KeyCensus, base: KeyCensus, c: FaultCluster): string[] {
+export function keyProblems(now: KeyCensus, base: KeyCensus, liveActors: Record<ModelType, number>): string[] {
   const problems: string[] = [];
   if (now.uploads.length > 0) problems.push(`${now.uploads.length} upload keys left`);
   if (unfinishedJobs(now) > 0) problems.push(`${unfinishedJobs(now)} unfinished jobs`);
@@ -41,11 +41,7 @@ export function keyProblems(now: KeyCensus, base: KeyCensus, c: FaultCluster): s
     if (q.jobHashes !== finished) problems.push(`${t}: ${q.jobHashes} job hashes but ${finished} finished jobs`);
     if (q.counts.completed > JOB_DEFAULTS.keepCompleted) problems.push(`${t}: ${q.counts.completed} completed jobs kept (cap ${JOB_DEFAULTS.keepCompleted})`);
     if (q.counts.failed > JOB_DEFAULTS.keepFailed) problems.push(`${t}: ${q.counts.failed} failed jobs kept (cap ${JOB_DEFAULTS.keepFailed})`);
-    const live = c
-      .liveActors(t)
-      .map((a) => a.pid)
-      .sort();
-    if (now.heartbeats[t].length !== live.length) problems.push(`${t}: ${now.heartbeats[t].length} heartbeat keys for ${live.length} live actors`);
+    if (now.heartbeats[t].length !== liveActors[t]) problems.push(`${t}: ${now.heartbeats[t].length} heartbeat keys for ${liveActors[t]} live actors`);
     if (now.actorIndex[t].join() !== now.heartbeats[t].join()) problems.push(`${t}: actor index [${now.actorIndex[t]}] != heartbeats [${now.heartbeats[t]}]`);
     accounted += q.jobHashes + q.locks + q.otherJobKeys + q.fixedKeys.length + now.heartbeats[t].length + (now.actorIndex[t].length > 0 ? 1 : 0);
   }
@@ -66,7 +62,8 @@ export async function settle(c: FaultCluster, base: Baseline, timeoutMs: number)
   for (;;) {
     await c.health().catch(() => undefined);
     const census = await keyCensus(c.redisUrl);
-    const problems = keyProblems(census, base.census, c);
+    const live = Object.fromEntries(MODEL_TYPES.map((t) => [t, c.liveActors(t).length])) as Record<ModelType, number>;
+    const problems = keyProblems(census, base.census, live);
     if (problems.length === 0 || Date.now() - t0 > timeoutMs) return { census, problems, waitedMs: Date.now() - t0 };
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -92,6 +92,9 @@ export async function expectCleanAfter(
   await beforeStop?.();
   report.leftovers = await stopAndFindLeftovers(c);
   writeReport(report);
+  writeFileSync(join(REPO_ROOT, 'test-output', 'faults', `${report.scenario}.log`), c.logs(65536));
+  // Faults are handled, never escape: no process logged an uncaught exception or unhandled rejection.
+  expect(c.processes().filter((p) => /uncaught exception|unhandled rejection/i.test(p.output())).map((p) => `${p.name} ${p.pid}`)).toEqual([]);
   expect(s.problems).toEqual([]);
   for (const m of report.memory) expect(m.growthMb * 1048576).toBeLessThan(RSS_TOLERANCE_BYTES);
   expect(report.leftovers).toEqual([]);

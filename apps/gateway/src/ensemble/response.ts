@@ -37,7 +37,7 @@ export function toEnsembleResponse(
 
 function memberOutcome(r: MemberResult): MemberOutcome {
   if (r.ok) {
-    const { status: _status, ...own } = r.result;
+    const { status: _status, timings: _timings, ...own } = r.result; // timings are for /metrics, not clients
     return own;
   }
   // Only HTTP errors carry client-safe messages; anything else is reported without internals.

@@ -3,6 +3,8 @@ import type { Request, Response } from 'express';
 import { StorageUnavailableError } from '../errors/access-errors';
 import type { RetainedResult, UploadStore, UploadToKeep } from './upload-store';
 
+export type { RetainedResult };
+
 export interface RetainEntry {
   endpoint: string;
   results: Record<string, RetainedResult>;

@@ -92,7 +92,7 @@ export class UploadStore {
         sha256: createHash('sha256').update(u.bytes).digest('hex'),
       },
       results: u.results,
-      answer: u.answer,
+      answer: { prediction: u.answer.prediction, confidence: u.answer.confidence, model_used: u.answer.model_used, model_version: u.answer.model_version },
     };
     try {
       await writeFileAtomic(imagePath, u.bytes);

@@ -1,8 +1,9 @@
-import { EnsembleStrategy, EnsembleStrategySchema, ModelType } from '@cataract/contracts';
+import { EnsembleResponse, EnsembleStrategy, EnsembleStrategySchema, ModelType } from '@cataract/contracts';
 import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { EnsemblePredictor, EnsembleSettings, toEnsembleResponse, UnknownStrategyError } from '../ensemble';
 import { clientGoneSignal } from '../middleware/request-context';
 import type { ModelClient } from '../model-client';
+import { RetainedResult, RetainUpload, retainedResult } from '../retention/retain-upload';
 import type { EndpointInfo } from './endpoint';
 
 export interface EnsembleRouteDeps {
@@ -11,6 +12,8 @@ export interface EnsembleRouteDeps {
   upload: RequestHandler[];
   settings: EnsembleSettings;
   servedModels: readonly ModelType[];
+  /** SAVE_UPLOADS: keeps the upload and the answers before the answer is sent. */
+  retain?: RetainUpload;
 }
 
 declare module 'express-serve-static-core' {
@@ -41,7 +44,9 @@ export function ensembleRouter(deps: EnsembleRouteDeps): { router: Router; endpo
       upload = await deps.client.storeUpload(image.buffer, ctx);
       const answer = await predictor.predict(upload, ctx, res.locals.strategy ?? 'weighted');
       const processingSeconds = (performance.now() - res.locals.receivedAt) / 1000;
-      res.json(toEnsembleResponse(answer, deps.settings.weights, { requestId: String(req.id), processingSeconds }));
+      const body = toEnsembleResponse(answer, deps.settings.weights, { requestId: String(req.id), processingSeconds });
+      await deps.retain?.(req, res, { endpoint: '/predict_ensemble', results: retainedMembers(body.models), answer: body });
+      res.json(body);
     } catch (err) {
       next(err);
     } finally {
@@ -58,4 +63,13 @@ export function ensembleRouter(deps: EnsembleRouteDeps): { router: Router; endpo
       },
     ],
   };
+}
+
+/** Each asked member's own answer (or its error), as retained beside the upload. */
+function retainedMembers(models: EnsembleResponse['models']): Record<string, RetainedResult> {
+  const out: Record<string, RetainedResult> = {};
+  for (const [m, o] of Object.entries(models)) {
+    if (o) out[m] = 'error' in o ? { error: o.error } : retainedResult(o);
+  }
+  return out;
 }

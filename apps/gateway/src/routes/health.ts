@@ -8,6 +8,8 @@ export interface HealthDeps {
   redis: Redis;
   registry: ActorRegistry;
   servedModels: readonly ModelType[];
+  /** True once this worker is shutting down: it reports not ready, so balancers stop sending to it. */
+  isShuttingDown?: () => boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function healthReport(deps: HealthDeps): Promise<HealthResponse> {
       })),
     ]),
   ) as Record<ModelType, HealthActor[]>;
-  const ok = redisOk && snapshot !== undefined && deps.servedModels.every((t) => actors[t].length > 0);
+  const ok = redisOk && snapshot !== undefined && deps.servedModels.every((t) => actors[t].length > 0) && !deps.isShuttingDown?.();
   return {
     status: ok ? 'ok' : 'degraded',
     redis: redisOk ? 'connected' : deps.redis.status === 'ready' ? 'unresponsive' : deps.redis.status,

@@ -2,6 +2,7 @@ import type { ModelType, PredictionResponse, PredictionResult } from '@cataract/
 import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { ModelClient } from '../model-client';
 import { clientGoneSignal } from '../middleware/request-context';
+import { RetainUpload, retainedResult } from '../retention/retain-upload';
 import type { EndpointInfo } from './endpoint';
 
 export interface PredictRouteDeps {
@@ -10,6 +11,8 @@ export interface PredictRouteDeps {
   upload: RequestHandler[];
   /** The model types this router answers, one POST /predict_<type> each. */
   models: readonly ModelType[];
+  /** SAVE_UPLOADS: keeps the upload and its answer before the answer is sent. */
+  retain?: RetainUpload;
 }
 
 export function toPredictionResponse(model: ModelType, result: PredictionResult, req: Request, res: Response): PredictionResponse {
@@ -26,7 +29,7 @@ export function toPredictionResponse(model: ModelType, result: PredictionResult,
 }
 
 /** POST /predict_<model>: store the upload once, ask the model, release the upload whatever happens. */
-export function predictHandler(client: ModelClient, model: ModelType): RequestHandler {
+export function predictHandler(client: ModelClient, model: ModelType, retain?: RetainUpload): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const image = res.locals.upload;
     if (!image) return next(new Error('predict route mounted without the upload middleware'));
@@ -35,7 +38,9 @@ export function predictHandler(client: ModelClient, model: ModelType): RequestHa
     try {
       upload = await client.storeUpload(image.buffer, ctx);
       const result = await client.predict(model, upload, ctx);
-      res.json(toPredictionResponse(model, result, req, res));
+      const body = toPredictionResponse(model, result, req, res);
+      await retain?.(req, res, { endpoint: `/predict_${model}`, results: { [model]: retainedResult(result) }, answer: body });
+      res.json(body);
     } catch (err) {
       next(err);
     } finally {
@@ -49,7 +54,7 @@ export function predictRouter(deps: PredictRouteDeps): { router: Router; endpoin
   const endpoints: EndpointInfo[] = [];
   for (const model of deps.models) {
     const path = `/predict_${model}`;
-    router.post(path, ...deps.upload, predictHandler(deps.client, model));
+    router.post(path, ...deps.upload, predictHandler(deps.client, model, deps.retain));
     endpoints.push({ method: 'POST', path, description: `classify an eye photo (multipart field "file" or "image") with the ${model} model` });
   }
   return { router, endpoints };
