@@ -6,7 +6,9 @@
  * fed through its BullMQ queue by a closed loop of `concurrency` clients, for each configuration
  * <CLIP_MAX_BATCH>x<ORT_INTRA_OP_THREADS> (default: batching on, 16x1, against off, 1x1), taking
  * turns round by round in the same run against a private redis-server. Every configuration runs the
- * same worker concurrency. The ratio compares the first two configurations. Also profiles, in this
+ * same worker concurrency. With --parallel the configurations run at the same time instead (each
+ * with its own Redis and clients), sharing the cores and whatever else loads the machine, which
+ * steadies the ratio on a shared host. The ratio compares the first two configurations. Also profiles, in this
  * process, per-image preprocessing (imaging's imageToTensor) and ONNX inference per image at
  * batch 1 and at the first configuration's batch, to explain the ratio.
  * Needs `npx tsc -b apps/actor` first and redis-server on the PATH; photos come from
@@ -36,6 +38,8 @@ const { values: opt } = parseArgs({
     'wait-ms': { type: 'string', default: '5' },
     photos: { type: 'string', default: '64' },
     'no-profile': { type: 'boolean', default: false },
+    /** Run the configurations at the same time (each with its own Redis and clients) instead of in turns. */
+    parallel: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(opt.seconds);
@@ -145,7 +149,7 @@ async function profile(photos) {
   return out;
 }
 
-async function runRound(redisUrl, uploads, cfg, seconds = SECONDS) {
+async function runRound(redisUrl, uploads, cfg, seconds = SECONDS, start = async () => undefined) {
   const id = `bench-b${cfg.batch}-t${cfg.threads}-${process.pid}-${Date.now()}`;
   const env = {
     ...process.env,
@@ -183,6 +187,7 @@ async function runRound(redisUrl, uploads, cfg, seconds = SECONDS) {
   }
   const stats = async () => JSON.parse(await redis.get(hbKey)).batching ?? null;
 
+  await start(); // parallel mode: every actor is up before any client starts
   let seq = 0;
   let done = 0;
   let counting = false;
@@ -236,33 +241,46 @@ async function runRound(redisUrl, uploads, cfg, seconds = SECONDS) {
 }
 
 const { source, photos } = await loadPhotos(Number(opt.photos));
-console.log(`clip batching benchmark: concurrency ${CONCURRENCY}, CLIP_MAX_WAIT_MS ${opt['wait-ms']}, configurations ${configs.map((c) => c.name).join(' | ')}, ${ROUNDS} x ${SECONDS} s each; photos: ${source}`);
+console.log(`clip batching benchmark: concurrency ${CONCURRENCY}, CLIP_MAX_WAIT_MS ${opt['wait-ms']}, configurations ${configs.map((c) => c.name).join(' | ')}, ${ROUNDS} x ${SECONDS} s each, ${opt.parallel ? 'at the same time' : 'in turns'}; photos: ${source}`);
 if (!opt['no-profile']) console.log('profile (this process, one image at a time vs concurrently; inference ms per image, min and median):\n' + JSON.stringify(await profile(photos), (_k, v) => (typeof v === 'number' ? Number(v.toFixed(2)) : v), 1));
 
-const redis = await startRedis();
-const seed = new Redis(redis.url);
+/** One private Redis per configuration in parallel mode (the clip queue name is fixed), else one. */
+const redises = [];
+for (let i = 0; i < (opt.parallel ? configs.length : 1); i++) redises.push(await startRedis());
 const uploads = [];
-for (const [i, p] of photos.entries()) {
-  const key = `cataract:upload:bench-${i}`;
-  await seed.set(key, p);
-  uploads.push(key);
+for (const r of redises) {
+  const seed = new Redis(r.url);
+  for (const [i, p] of photos.entries()) await seed.set(`cataract:upload:bench-${i}`, p);
+  seed.disconnect();
 }
-seed.disconnect();
+for (let i = 0; i < photos.length; i++) uploads.push(`cataract:upload:bench-${i}`);
 
+const print = (r, res) =>
+  console.log(`round ${r + 1} ${res.config.padEnd(20)} ${res.images_per_s.toFixed(1).padStart(6)} images/s  p50 ${res.p50_ms.toFixed(0)} ms  p95 ${res.p95_ms.toFixed(0)} ms  avg batch ${res.avg_batch_size.toFixed(2)}  actor CPU ${res.actor_cpu_ms_per_image.toFixed(1)} ms/image`);
 const results = [];
 try {
   // The first actor of a run pays for cold caches (model file, modules); that round is not counted.
-  await runRound(redis.url, uploads, { name: 'warm-up', ...configs[0] }, 2);
+  await runRound(redises[0].url, uploads, { name: 'warm-up', ...configs[0] }, 2);
   for (let r = 0; r < ROUNDS; r++) {
+    if (opt.parallel) {
+      // The machine's other load hits every configuration at once; they share the cores.
+      let arrived = 0;
+      let go;
+      const all = new Promise((res) => (go = res));
+      const barrier = () => (++arrived === configs.length && go(), all);
+      const round = await Promise.all(configs.map((cfg, k) => runRound(redises[k].url, uploads, cfg, SECONDS, barrier)));
+      for (const res of round) (results.push(res), print(r, res));
+      continue;
+    }
     // Each round starts with another configuration, so none always runs first or last.
     for (const cfg of configs.map((_, k) => configs[(k + r) % configs.length])) {
-      const res = await runRound(redis.url, uploads, cfg);
+      const res = await runRound(redises[0].url, uploads, cfg);
       results.push(res);
-      console.log(`round ${r + 1} ${res.config.padEnd(20)} ${res.images_per_s.toFixed(1).padStart(6)} images/s  p50 ${res.p50_ms.toFixed(0)} ms  p95 ${res.p95_ms.toFixed(0)} ms  avg batch ${res.avg_batch_size.toFixed(2)}  actor CPU ${res.actor_cpu_ms_per_image.toFixed(1)} ms/image`);
+      print(r, res);
     }
   }
 } finally {
-  await redis.stop();
+  await Promise.all(redises.map((r) => r.stop()));
 }
 const mean = (name) => {
   const xs = results.filter((x) => x.config === name).map((x) => x.images_per_s);

@@ -8,7 +8,9 @@
  * baselines of the same photos measured in the same invocation, so every figure is also a ratio.
  * See bench/README.md. Needs `npm run build` (or tsc -b of the apps) and ../shared's photos.
  */
+import { mkdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bareDecode, inProcessBaselines, lgbmInProcess, meanBaselines, round } from './lib/baseline.mjs';
 import { startCluster } from './lib/cluster.mjs';
@@ -16,6 +18,7 @@ import { runFetchLoad } from './lib/fetch-load.mjs';
 import { multipartBodies, runLoad } from './lib/load.mjs';
 import { describeSet, photoSets } from './lib/photos.mjs';
 import { writeReport } from './lib/report.mjs';
+import { ROOT } from './lib/root.mjs';
 import { jobSplit, metricsDelta, scrapeMetrics } from './lib/server-split.mjs';
 
 const { values: opt } = parseArgs({
@@ -34,6 +37,7 @@ const { values: opt } = parseArgs({
     'no-goal': { type: 'boolean', default: false },
     'no-clip-compare': { type: 'boolean', default: false },
     env: { type: 'string', multiple: true, default: [] },
+    profile: { type: 'string' },
     label: { type: 'string', default: '' },
   },
 });
@@ -43,6 +47,8 @@ const WARMUP = Number(opt.warmup);
 const BASE_S = Number(opt['baseline-seconds']);
 const CLIP_BATCH = Number(opt['clip-batch']);
 const clusterEnv = Object.fromEntries(opt.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+// --profile DIR: every gateway and actor process writes a .cpuprofile there (see profile-summary.mjs)
+const profileEnv = opt.profile ? profilingEnv(opt.profile) : {};
 const log = (...a) => process.stderr.write(`[bench:load ${new Date().toISOString().slice(11, 19)}] ${a.join(' ')}\n`);
 const load1 = () => round(loadavg()[0], 2);
 
@@ -64,7 +70,7 @@ log('in-process baselines (before)');
 const before = await inProcessBaselines(wanted, { seconds: BASE_S, clipBatch: CLIP_BATCH });
 
 log('starting the cluster', JSON.stringify(clusterEnv));
-const cluster = await startCluster(clusterEnv);
+const cluster = await startCluster({ ...clusterEnv, ...profileEnv });
 result.cluster = { actors: Object.fromEntries(Object.entries(cluster.health.actors).map(([m, a]) => [m, a.length])), gateway_processes: cluster.pids.gateway.length };
 let compare;
 try {
@@ -171,6 +177,19 @@ async function clipBatching() {
     rounds.push(row);
   }
   return { endpoint: '/predict_clip', connections: 32, photos: 'jpeg', max_batch: CLIP_BATCH, rounds };
+}
+
+function profilingEnv(dir) {
+  const abs = resolve(dir);
+  mkdirSync(abs, { recursive: true });
+  const entry = join(ROOT, 'bench/load/lib/profiled-entry.cjs');
+  return {
+    SUPERVISOR_GATEWAY_ENTRY: entry,
+    SUPERVISOR_ACTOR_ENTRY: entry,
+    BENCH_PROFILE_ENTRY_GATEWAY: join(ROOT, 'apps/gateway/dist/main.js'),
+    BENCH_PROFILE_ENTRY_ACTOR: join(ROOT, 'apps/actor/dist/main.js'),
+    BENCH_PROFILE_DIR: abs,
+  };
 }
 
 /** CPU seconds so far of each cluster role and of this process (the load client). */

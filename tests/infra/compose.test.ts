@@ -66,7 +66,7 @@ describe('docker-compose.yml', () => {
       REDIS_URL: 'redis://redis:6379',
       GATEWAY_WORKERS: '4',
       SERVED_MODELS: 'lgbm,clip',
-      SAVE_UPLOADS: 'true',
+      SAVE_UPLOADS: '${SAVE_UPLOADS:-true}',
       CUSTOMER_DATA_DIR: '/app/customer_data',
       LOG_DIR: '/app/logs',
     });

@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   /** How long SIGTERM waits for running jobs before giving up on them (they then stall over to another actor). */
   ACTOR_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Also append logs to LOG_DIR/actor-<model>.log ("" as Compose passes an unset variable: off). */
+  LOG_DIR: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().optional()),
   /** clip micro-batching: most inputs per inference, and how long the oldest waits for company. */
   CLIP_MAX_BATCH: z.coerce.number().int().min(1).max(128).default(16),
   CLIP_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(5),
@@ -58,6 +60,7 @@ export interface ActorConfig {
   maxImagePixels: number | undefined;
   shutdownGraceMs: number;
   logLevel: string;
+  logDir: string | undefined;
   /** Micro-batching of the onnx runtime (maxBatch 1: no batching, every job runs on its own). */
   batching: { maxBatch: number; maxWaitMs: number; maxInflight: number };
   intraOpThreads: number;
@@ -112,6 +115,7 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     shutdownGraceMs: e.ACTOR_SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
+    logDir: e.LOG_DIR,
     batching: { maxBatch, maxWaitMs: e.CLIP_MAX_WAIT_MS, maxInflight: e.CLIP_MAX_INFLIGHT_BATCHES },
     intraOpThreads: e.ORT_INTRA_OP_THREADS,
     faultDelayMs: e.ACTOR_FAULT_DELAY_MS,

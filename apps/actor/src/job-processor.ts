@@ -2,6 +2,7 @@ import {
   decide,
   ImageRejectionCode,
   ImageRejectionCodeSchema,
+  JobTimings,
   ModelManifest,
   PredictJobData,
   PredictJobDataSchema,
@@ -13,6 +14,7 @@ import { DeadlinePassedError, InvalidJobError, UploadGoneError } from './errors'
 import type { Logger } from './logger';
 import type { Redis } from './redis';
 import type { ReplyPublisher } from './reply';
+import { jobTimings } from './job-timings';
 import type { InferenceScheduler } from './scheduler';
 
 export interface JobProcessorDeps {
@@ -34,6 +36,7 @@ export interface JobProcessorDeps {
 export function createJobProcessor(deps: JobProcessorDeps): (job: Job<PredictJobData>) => Promise<PredictJobResult> {
   const now = deps.now ?? Date.now;
   return async (job) => {
+    const started = { epochMs: now(), perfMs: performance.now() };
     const parsed = PredictJobDataSchema.safeParse(job.data);
     if (!parsed.success) throw new InvalidJobError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const data = parsed.data;
@@ -51,9 +54,15 @@ export function createJobProcessor(deps: JobProcessorDeps): (job: Job<PredictJob
         ...decide(outcome.probabilities.cataract, deps.manifest.threshold),
         model_version: deps.manifest.version,
         actor_id: deps.actorId,
+        ...withTimings(jobTimings(job, started, performance.now(), outcome.timings)),
       };
     } else if (rejectionCode(outcome.error)) {
-      result = { status: 'rejected', error: { code: rejectionCode(outcome.error)!, message: outcome.error.message }, actor_id: deps.actorId };
+      result = {
+        status: 'rejected',
+        error: { code: rejectionCode(outcome.error)!, message: outcome.error.message },
+        actor_id: deps.actorId,
+        ...withTimings(jobTimings(job, started, performance.now(), undefined)),
+      };
     } else {
       throw outcome.error;
     }
@@ -62,6 +71,8 @@ export function createJobProcessor(deps: JobProcessorDeps): (job: Job<PredictJob
     return result;
   };
 }
+
+const withTimings = (timings: JobTimings | undefined) => (timings ? { timings } : {});
 
 /** The client-input code of an imaging rejection, undefined for any other (possibly transient) error. */
 function rejectionCode(err: Error): ImageRejectionCode | undefined {

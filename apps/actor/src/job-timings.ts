@@ -18,12 +18,14 @@ const ms = (v: number) => Math.max(0, Number(v.toFixed(3)));
  * (taken), both epoch ms from the same Redis-side clock reads; processing is measured here.
  */
 export function jobTimings(
-  job: { timestamp: number; processedOn?: number },
+  job: { timestamp?: number; processedOn?: number },
   startedAt: { epochMs: number; perfMs: number },
   endPerfMs: number,
   runtime: RuntimeTimings | undefined,
-): JobTimings {
-  const taken = job.processedOn ?? startedAt.epochMs;
+): JobTimings | undefined {
+  // Without BullMQ's enqueue stamp there is no queue wait to report (and NaN would break the reply's schema).
+  if (typeof job.timestamp !== 'number' || !Number.isFinite(job.timestamp)) return undefined;
+  const taken = typeof job.processedOn === 'number' && Number.isFinite(job.processedOn) ? job.processedOn : startedAt.epochMs;
   return {
     queue_wait_ms: ms(taken - job.timestamp),
     processing_ms: ms(endPerfMs - startedAt.perfMs),

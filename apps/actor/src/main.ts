@@ -8,7 +8,7 @@ import { startActor } from './actor';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel, { model: config.model, actorId: config.actorId });
+  const logger = createLogger(config.logLevel, { model: config.model, actorId: config.actorId }, config.logDir ? { dir: config.logDir, file: `actor-${config.model}.log` } : undefined);
   process.on('unhandledRejection', (reason) => logger.error({ reason }, 'unhandled rejection'));
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception');

@@ -1,4 +1,4 @@
-import { PredictJobData, ReplyMessage } from '@cataract/contracts';
+import { PredictJobData, PredictJobResultSchema, ReplyMessage } from '@cataract/contracts';
 import { ImageRejectedError } from '@cataract/imaging';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -63,6 +63,25 @@ maybe('job processor (private redis-server)', () => {
     expect(result).toEqual({ status: 'ok', prediction: 'cataract', confidence: 0.4, probabilities: { cataract: 0.4, normal: 0.6 }, model_version: 'v-1', actor_id: 'actor-1' });
     await waitForMessages(1);
     expect(messages).toEqual([{ outcome: 'completed', jobId: 'job-1', result }]);
+  });
+
+  it('publishes the job’s timings: queue wait from BullMQ’s stamps, processing, and what the runtime measured', async () => {
+    await redis.set('up:t', Buffer.from([1]));
+    const timings = { preprocessMs: 7.5, inferenceMs: 2.25, batchSize: 3 };
+    const sched = new FakeScheduler({ ok: true, probabilities: { cataract: 0.9, normal: 0.1 }, timings });
+    const j = Object.assign(job({ uploadKey: 'up:t' }, 'job-t'), { timestamp: Date.now() - 40, processedOn: Date.now() - 15 });
+    const result = await processor(sched)(j);
+    expect(result.timings).toEqual({
+      queue_wait_ms: j.processedOn! - j.timestamp,
+      processing_ms: expect.any(Number),
+      preprocess_ms: 7.5,
+      inference_ms: 2.25,
+      batch_size: 3,
+    });
+    expect(result.timings!.processing_ms).toBeGreaterThanOrEqual(0);
+    PredictJobResultSchema.parse(result);
+    await waitForMessages(1);
+    expect(messages[0]).toMatchObject({ outcome: 'completed', jobId: 'job-t', result: { timings: result.timings } });
   });
 
   it('returns (not throws) a rejection for an image imaging refuses, so it is never retried', async () => {

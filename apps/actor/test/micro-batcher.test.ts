@@ -1,6 +1,7 @@
 import { BatchOutcomeMismatchError, SchedulerClosedError } from '../src/errors';
 import { MicroBatcher } from '../src/micro-batcher';
 import type { ModelRuntime, RuntimeOutcome } from '../src/runtimes/runtime';
+import type { BatchOpener } from '../src/runtimes/runtime-batch';
 
 /**
  * A runtime whose answer is a function of the input bytes (so any cross-talk between callers shows),
@@ -147,6 +148,51 @@ describe('MicroBatcher', () => {
     const settled = await Promise.all(pending);
     expect(settled.every((o) => o.ok)).toBe(true);
     await expect(b.submit(input(3))).rejects.toBeInstanceOf(SchedulerClosedError);
+  });
+
+  it('with a runtime that opens batches, each input is handed over on arrival, before its batch runs', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    try {
+      const events: string[] = [];
+      const runtime: ModelRuntime & BatchOpener = {
+        kind: 'onnx',
+        preferredBatchSize: 4,
+        load: async () => undefined,
+        close: async () => undefined,
+        predict: async () => {
+          throw new Error('the batcher must use openBatch');
+        },
+        openBatch: (capacity) => {
+          const inputs: string[] = [];
+          events.push(`open ${capacity}`);
+          return {
+            get size() {
+              return inputs.length;
+            },
+            add: (b) => {
+              inputs.push(b.toString());
+              events.push(`add ${b.toString()}`); // where the ONNX runtime starts decoding
+            },
+            run: async () => {
+              events.push(`run ${inputs.join(',')}`);
+              return inputs.map((s): RuntimeOutcome => ({ ok: true, probabilities: { cataract: Number(s) / 10, normal: 1 - Number(s) / 10 } }));
+            },
+          };
+        },
+      };
+      const b = new MicroBatcher(runtime, { maxBatch: 4, maxWaitMs: 50 });
+      const first = b.submit(input(1));
+      const second = b.submit(input(2));
+      await jest.advanceTimersByTimeAsync(10);
+      expect(events).toEqual(['open 4', 'add 1', 'add 2']); // decoding under way, window still open
+      await jest.advanceTimersByTimeAsync(40);
+      expect(events).toEqual(['open 4', 'add 1', 'add 2', 'run 1,2']);
+      jest.useRealTimers();
+      expect(await first).toMatchObject({ ok: true, probabilities: { cataract: 0.1 } });
+      expect(await second).toMatchObject({ ok: true, probabilities: { cataract: 0.2 } });
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('refuses nonsense options', () => {

@@ -84,6 +84,19 @@ describe('OnnxRuntime on a tiny ONNX classifier written in the test', () => {
     out.forEach((o, i) => expect(o.ok && o.probabilities.cataract).toBeCloseTo(ramp[i].p, 5));
   });
 
+  it('a batch opened ahead takes inputs one by one, up to its capacity, and runs once', async () => {
+    const { fx, rt } = await start();
+    const ramp = await colourRamp(fx, 3);
+    const batch = (rt as OnnxRuntime).openBatch(2);
+    batch.add(ramp[0].bytes);
+    batch.add(ramp[2].bytes);
+    expect(batch.size).toBe(2);
+    expect(() => batch.add(ramp[1].bytes)).toThrow(RangeError);
+    const out = await batch.run();
+    expect(out.map((o) => o.ok && o.probabilities.cataract)).toEqual([expect.closeTo(ramp[0].p, 5), expect.closeTo(ramp[2].p, 5)]);
+    await expect(batch.run()).rejects.toThrow(/already run/);
+  });
+
   it('refuses at load a model that does not match its manifest', async () => {
     const cases: Array<[string, (m: Record<string, any>) => void, RegExp]> = [
       ['input name', (m) => (m.input.name = 'pixels'), /no input "pixels"/],

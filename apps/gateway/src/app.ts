@@ -14,14 +14,14 @@ import { infoRouter } from './routes/info';
 import { predictRouter } from './routes/predict';
 import { ensembleRouter } from './routes/ensemble';
 import { imageUpload } from './upload';
-import { MODEL_TYPES, type ModelType } from '@cataract/contracts';
+import type { ModelType } from '@cataract/contracts';
 import { dashboardRouter } from './dashboard';
 import { buildOpenApiDocument } from './docs/openapi';
 import { docsRouter } from './docs/swagger';
-import { httpMetrics } from './observability/http-metrics';
+import { httpMetrics, markRoute } from './observability/http-metrics';
 import type { GatewayMetrics } from './observability/metrics';
 import { metricsRouter } from './observability/metrics-route';
-import type { ModelQueues } from './queues';
+import type { Queue } from 'bullmq';
 import type { RetainUpload } from './retention/retain-upload';
 import { ApiKeyRing, requireApiKey } from './security/api-keys';
 import { corsPolicy } from './security/cors';
@@ -55,8 +55,8 @@ export interface AppDeps {
   /** True once the worker is stopping: responses then close their connection. */
   isShuttingDown?: () => boolean;
   metrics: GatewayMetrics;
-  /** The model queues' producers, shown by the dashboard. */
-  queues: ModelQueues;
+  /** Queue handles shown by the /admin/queues dashboard. */
+  dashboardQueues: Queue[];
   /** SAVE_UPLOADS: keeps each answered upload before its answer is sent. */
   retain?: RetainUpload;
 }
@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps): Express {
   const guard = requireApiKey(ring);
   const limiter = createRateLimiter({ perMinute: deps.config.rateLimitPerMinute, redis: deps.redis, logger: deps.logger });
   const predictPaths = [...PREDICT_ROUTE_MODELS.map((m) => `/predict_${m}`), '/predict_ensemble'];
-  app.use(predictPaths, guard, ...(limiter ? [limiter] : []));
+  app.use(predictPaths, markRoute, guard, ...(limiter ? [limiter] : []));
 
   const endpoints: EndpointInfo[] = [];
   const upload = imageUpload({ maxBytes: deps.config.maxUploadBytes, maxPixels: deps.config.maxImagePixels });
@@ -125,7 +125,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   const dashboard = dashboardRouter({
-    queues: MODEL_TYPES.map((m) => deps.queues.get(m)),
+    queues: deps.dashboardQueues,
     ring,
     basic: deps.config.dashboard.basic,
     readOnly: deps.config.dashboard.readOnly,

@@ -2,9 +2,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { Queue } from 'bullmq';
+import { BULL_PREFIX, MODEL_TYPES, QUEUE_NAMES } from '@cataract/contracts';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { ForbiddenError, UnauthorizedError } from './errors/access-errors';
+import { markRoute } from './observability/http-metrics';
 import type { EndpointInfo } from './routes/endpoint';
 import { ApiKeyRing, presentedKey } from './security/api-keys';
 
@@ -33,6 +36,25 @@ function basicCredentials(req: Request): { user: string; password: string } | un
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/**
+ * Queue handles for the dashboard on their own connection: the request path's connection fails
+ * fast while Redis is down (no offline queue), which would break a Queue created on it before
+ * Redis is up; the dashboard's may wait. One connection per worker, shared by all model queues.
+ */
+export function openDashboardQueues(redisUrl: string): { queues: Queue[]; close(): Promise<void> } {
+  const connection = new Redis(redisUrl, { connectionName: 'gateway-dashboard', maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(100 * n, 2000) });
+  connection.on('error', () => undefined); // the request path reports Redis outages
+  const queues = MODEL_TYPES.map((m) => new Queue(QUEUE_NAMES[m], { connection, prefix: BULL_PREFIX }));
+  for (const q of queues) q.on('error', () => undefined);
+  return {
+    queues,
+    close: async () => {
+      await Promise.allSettled(queues.map((q) => q.close()));
+      connection.disconnect();
+    },
+  };
 }
 
 /** Whether the dashboard needs credentials at all (any API key or basic-auth pair configured). */
@@ -82,7 +104,7 @@ export function dashboardRouter(opts: DashboardOptions): { router: Router; endpo
     options: { uiConfig: { boardTitle: 'Cataract queues' } },
   });
   const router = Router();
-  router.use(DASHBOARD_PATH, dashboardAuth(opts), adapter.getRouter() as RequestHandler);
+  router.use(DASHBOARD_PATH, markRoute, dashboardAuth(opts), adapter.getRouter() as RequestHandler);
   return {
     router,
     readOnly,

@@ -10,7 +10,9 @@ import type { Logger } from './logger';
 import { ModelCatalog } from './model-catalog';
 import { ModelClient } from './model-client';
 import { ModelQueues } from './queues';
-import { closeRedis, createRequestRedis, createSubscriberRedis, Redis } from './redis';
+import { closeRedis, createRequestRedis, createSubscriberRedis, isReady, Redis } from './redis';
+import { openDashboardQueues } from './dashboard';
+import { RedisUnavailableError } from './errors';
 import { ReplyListener, ReplyListenerOptions } from './reply-listener';
 import { GatewayMetrics } from './observability/metrics';
 import { retainUpload } from './retention/retain-upload';
@@ -56,7 +58,11 @@ export function createGatewayServices(
   const metrics = new GatewayMetrics({
     defaultMetrics: true,
     state: {
-      queueDepth: (m) => queues.get(m).getJobCounts('waiting', 'active', 'delayed') as Promise<{ waiting: number; active: number; delayed: number }>,
+      // Only on a ready connection: a queue handle first made while Redis is down stays broken.
+      queueDepth: async (m) => {
+        if (!isReady(redis)) throw new RedisUnavailableError();
+        return (await queues.get(m).getJobCounts('waiting', 'active', 'delayed')) as { waiting: number; active: number; delayed: number };
+      },
       liveActors: async (m) => (await registry.live(m)).length,
     },
     onCollectError: (err) => logger.debug({ err: err.message }, 'metrics: reading queue state failed'),
@@ -69,6 +75,7 @@ export function createGatewayServices(
       logger.debug({ reqId, model, timings: result.timings }, 'job answered');
     },
   });
+  const dashboard = openDashboardQueues(config.redisUrl);
   let stopping = false;
   const app = createApp({
     config,
@@ -80,7 +87,7 @@ export function createGatewayServices(
     about: readAbout(),
     isShuttingDown: () => stopping,
     metrics,
-    queues,
+    dashboardQueues: dashboard.queues,
     retain: config.saveUploads ? retainUpload(new UploadStore(config.customerDataDir)) : undefined,
   });
   return {
@@ -101,6 +108,7 @@ export function createGatewayServices(
       stopping = true;
       await replies.stop();
       await queues.close();
+      await dashboard.close();
       await Promise.all([closeRedis(subscriber), closeRedis(redis)]);
     },
   };

@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { DeadlineExceededError, NoActorError, QueueFullError } from '../src/errors';
+import { ClientGoneError, DeadlineExceededError, NoActorError, QueueFullError } from '../src/errors';
 import { errorHandler, notFound } from '../src/middleware/error-handler';
 import { httpLogger } from '../src/middleware/http-logger';
 import { silentLogger } from './helpers';
@@ -45,6 +45,23 @@ describe('error responses', () => {
     const r = await request(appThrowing(new Error('secret stack detail'))).get('/boom');
     expect(r.status).toBe(500);
     expect(r.body.error).toEqual({ code: 'internal_error', message: 'internal server error' });
+  });
+
+  it('a client that hung up is no server error: 499, no JSON, no error log line', async () => {
+    const logged: string[] = [];
+    const a = express();
+    a.use((req, _res, next) => {
+      (req as unknown as { log: { error: (o: unknown, m: string) => void } }).log = { error: (_o, m) => logged.push(m) };
+      next();
+    });
+    a.get('/gone', () => {
+      throw new ClientGoneError();
+    });
+    a.use(errorHandler);
+    const r = await request(a).get('/gone');
+    expect(r.status).toBe(499);
+    expect(r.text).toBe('');
+    expect(logged).toEqual([]);
   });
 
   it('unknown routes are 404 not_found', async () => {

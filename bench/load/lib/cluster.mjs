@@ -43,9 +43,9 @@ export async function startCluster(env = {}) {
   const roles = () => {
     const out = { gateway: [], lgbm_actor: [], clip_actor: [], redis: [redis.pid], supervisor: [child.pid] };
     for (const p of descendants(child.pid)) {
-      if (p.cmd.includes('apps/gateway/dist/main.js')) out.gateway.push(p.pid);
-      else if (p.cmd.includes('apps/actor/dist/main.js') && p.cmd.includes('lgbm')) out.lgbm_actor.push(p.pid);
-      else if (p.cmd.includes('apps/actor/dist/main.js') && p.cmd.includes('clip')) out.clip_actor.push(p.pid);
+      if (/--model[= ]lgbm/.test(p.cmd)) out.lgbm_actor.push(p.pid);
+      else if (/--model[= ]clip/.test(p.cmd)) out.clip_actor.push(p.pid);
+      else if (/apps\/gateway\/dist\/main\.js|profiled-entry\.cjs/.test(p.cmd)) out.gateway.push(p.pid);
     }
     return out;
   };

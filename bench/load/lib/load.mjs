@@ -28,6 +28,8 @@ export async function runLoad({ url, bodies, connections, seconds, timeoutS = 30
   });
   const statuses = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => [code, v.count]));
   const ok = statuses['200'] ?? 0;
+  // What the errors were: one request replayed after the run (autocannon keeps no bodies).
+  const sampleError = Object.keys(statuses).some((c) => c !== '200') ? await replayOne(url, bodies[0]) : undefined;
   return {
     connections,
     seconds: r.duration,
@@ -40,5 +42,15 @@ export async function runLoad({ url, bodies, connections, seconds, timeoutS = 30
     errors: r.errors,
     timeouts: r.timeouts,
     non_200: Object.fromEntries(Object.entries(statuses).filter(([c]) => c !== '200')),
+    ...(sampleError && { sample_error: sampleError }),
   };
+}
+
+async function replayOne(url, body) {
+  try {
+    const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } });
+    return `${r.status} ${(await r.text()).slice(0, 200)}`;
+  } catch (err) {
+    return String(err);
+  }
 }

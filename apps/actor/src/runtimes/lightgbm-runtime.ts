@@ -45,9 +45,12 @@ export class LightgbmRuntime implements ModelRuntime {
     return Promise.all(
       inputs.map(async (buf): Promise<RuntimeOutcome> => {
         try {
+          const t0 = performance.now();
           const features = await extractLgbmFeatures(buf, { maxPixels: this.opts.maxPixels });
+          const t1 = performance.now();
           const p = model.predict(features)[0];
-          return { ok: true, probabilities: { cataract: p, normal: 1 - p } };
+          const timings = { preprocessMs: t1 - t0, inferenceMs: performance.now() - t1, batchSize: 1 };
+          return { ok: true, probabilities: { cataract: p, normal: 1 - p }, timings };
         } catch (err) {
           return { ok: false, error: err as Error };
         }

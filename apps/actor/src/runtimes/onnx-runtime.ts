@@ -4,15 +4,17 @@ import { IncompatibleModelError, InferenceThreadError, RuntimeNotLoadedError } f
 import type { LoadedModelFiles } from '../manifest';
 import { InferenceThread, SessionInfo } from './inference-thread';
 import type { ModelRuntime, RuntimeOptions, RuntimeOutcome } from './runtime';
+import type { BatchOpener, RuntimeBatch } from './runtime-batch';
 import { TensorBufferPool } from './tensor-buffer-pool';
 
 /**
  * An ONNX image classifier described by its manifest (input name, layout, size, normalisation;
- * output name and kind), run with onnxruntime-node in an inference thread. A batch is preprocessed
- * image by image with imaging's imageToTensor straight into one reusable float32 buffer, so a bad
- * image fails only its own input; the images that decoded run as ONE inference.
+ * output name and kind), run with onnxruntime-node in an inference thread. Each image of a batch is
+ * preprocessed on its own (as soon as it joins the batch) with imaging's imageToTensor, straight
+ * into the batch's reusable float32 buffer, so a bad image fails only its own input; the images
+ * that decoded run as ONE inference.
  */
-export class OnnxRuntime implements ModelRuntime {
+export class OnnxRuntime implements ModelRuntime, BatchOpener {
   readonly kind = 'onnx' as const;
   readonly preferredBatchSize: number;
   private thread: InferenceThread | undefined;
@@ -60,49 +62,71 @@ export class OnnxRuntime implements ModelRuntime {
   }
 
   async predict(inputs: readonly Buffer[]): Promise<RuntimeOutcome[]> {
+    const batch = this.openBatch(inputs.length);
+    for (const input of inputs) batch.add(input);
+    return batch.run();
+  }
+
+  /**
+   * A batch backed by one pooled float32 buffer: add() starts decoding the input into its own slot
+   * at once; run() waits for the decodes, compacts the ones that succeeded and infers them together.
+   */
+  openBatch(capacity: number): RuntimeBatch {
     const thread = this.thread;
     if (!thread) throw new RuntimeNotLoadedError();
     const spec = this.files.manifest.input;
-    let buf: Float32Array | undefined = this.pool.acquire(inputs.length);
-    try {
-      // Decode every input into its own slot first; only the ones that decoded go to inference.
-      const decoded = await Promise.all(
-        inputs.map((input, i) =>
-          imageToTensor(input, spec, buf, i * this.perInput, { maxPixels: this.opts.maxPixels }).then(
+    let buf: Float32Array | undefined = this.pool.acquire(capacity);
+    const decodes: Array<Promise<Error | undefined>> = [];
+    let ran = false;
+    return {
+      get size() {
+        return decodes.length;
+      },
+      add: (input) => {
+        if (ran || decodes.length >= capacity) throw new RangeError(`batch of ${capacity} is full or already run`);
+        const slot = decodes.length * this.perInput;
+        decodes.push(
+          imageToTensor(input, spec, buf, slot, { maxPixels: this.opts.maxPixels }).then(
             () => undefined,
             (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
           ),
-        ),
-      );
-      const rows: number[] = [];
-      decoded.forEach((err, i) => {
-        if (err) return;
-        // Compact the batch: move slot i down to the next free row (a no-op while nothing failed).
-        const row = rows.length;
-        if (row !== i) buf!.copyWithin(row * this.perInput, i * this.perInput, (i + 1) * this.perInput);
-        rows.push(i);
-      });
-      const out = new Array<RuntimeOutcome>(inputs.length);
-      decoded.forEach((err, i) => {
-        if (err) out[i] = { ok: false, error: err };
-      });
-      if (rows.length > 0) {
-        const sent = buf;
-        buf = undefined; // transferred to the inference thread until it answers
-        const result = await this.infer(thread, sent, rows.length).catch((err: unknown) => {
-          if (err instanceof InferenceThreadError && err.buffer) buf = new Float32Array(err.buffer);
-          throw err;
-        });
-        buf = result.input;
-        rows.forEach((i, row) => {
-          out[i] = { ok: true, probabilities: this.probabilities(result.data, row) };
-        });
-      }
-      return out;
-    } finally {
-      // A buffer lost with a dead thread is simply not returned; the pool allocates a new one.
-      if (buf) this.pool.release(buf);
-    }
+        );
+      },
+      run: async () => {
+        if (ran) throw new RangeError('batch already run');
+        ran = true;
+        try {
+          const decoded = await Promise.all(decodes);
+          const out = new Array<RuntimeOutcome>(decoded.length);
+          const rows: number[] = [];
+          decoded.forEach((err, i) => {
+            if (err) {
+              out[i] = { ok: false, error: err };
+              return;
+            }
+            // Compact: move slot i down to the next free row (a no-op while nothing failed).
+            if (rows.length !== i) buf!.copyWithin(rows.length * this.perInput, i * this.perInput, (i + 1) * this.perInput);
+            rows.push(i);
+          });
+          if (rows.length === 0) return out;
+          const sent = buf!;
+          buf = undefined; // transferred to the inference thread until it answers
+          const result = await this.infer(thread, sent, rows.length).catch((err: unknown) => {
+            if (err instanceof InferenceThreadError && err.buffer) buf = new Float32Array(err.buffer);
+            throw err;
+          });
+          buf = result.input;
+          rows.forEach((i, row) => {
+            out[i] = { ok: true, probabilities: this.probabilities(result.data, row) };
+          });
+          return out;
+        } finally {
+          // A buffer lost with a dead thread is simply not returned; the pool allocates a new one.
+          if (buf) this.pool.release(buf);
+          buf = undefined;
+        }
+      },
+    };
   }
 
   async close(): Promise<void> {

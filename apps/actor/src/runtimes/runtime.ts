@@ -1,7 +1,12 @@
 import type { ModelManifest, Probabilities } from '@cataract/contracts';
+import type { RuntimeTimings } from '../job-timings';
 
-/** One input's outcome: a failed input (e.g. an undecodable image) never fails the rest of its batch. */
-export type RuntimeOutcome = { ok: true; probabilities: Probabilities } | { ok: false; error: Error };
+/**
+ * One input's outcome: a failed input (e.g. an undecodable image) never fails the rest of its batch.
+ * A runtime may report how long the input's preprocessing and model run took (published in the
+ * job result for the gateway's metrics).
+ */
+export type RuntimeOutcome = { ok: true; probabilities: Probabilities; timings?: RuntimeTimings } | { ok: false; error: Error };
 
 /**
  * A model runtime, chosen by the manifest's `runtime` field. load() once at start; predict() takes

@@ -1,6 +1,6 @@
 import type { ErrorResponse } from '@cataract/contracts';
 import type { NextFunction, Request, Response } from 'express';
-import { HttpError, NotFoundError } from '../errors';
+import { ClientGoneError, HttpError, NotFoundError } from '../errors';
 
 export function notFound(req: Request, _res: Response, next: NextFunction): void {
   next(new NotFoundError(req.method, req.path));
@@ -10,6 +10,13 @@ export function notFound(req: Request, _res: Response, next: NextFunction): void
 export function errorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) {
     next(err);
+    return;
+  }
+  if (err instanceof ClientGoneError) {
+    // The client hung up first (e.g. a load generator stopping): nothing failed here and nobody
+    // reads an answer, so no error line with a stack; the request's own log line says 499.
+    res.locals.errorCode = 'client_gone';
+    res.status(499).end();
     return;
   }
   const http =

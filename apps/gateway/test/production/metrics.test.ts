@@ -3,7 +3,7 @@ import { AggregatorRegistry } from 'prom-client';
 import request from 'supertest';
 import { HttpError } from '../../src/errors';
 import { errorHandler, notFound } from '../../src/middleware/error-handler';
-import { httpMetrics } from '../../src/observability/http-metrics';
+import { httpMetrics, markRoute } from '../../src/observability/http-metrics';
 import { GatewayMetrics } from '../../src/observability/metrics';
 import { metricsRouter } from '../../src/observability/metrics-route';
 
@@ -24,6 +24,8 @@ describe('gateway metrics', () => {
     r.post('/predict_lgbm', (_req, res) => res.json({ ok: true }));
     r.get('/items/:id', (_req, res) => res.json({}));
     r.post('/refuse', (_req, _res, next) => next(new HttpError(429, 'rate_limited', 'slow down')));
+    // a guard in front of a mount answers before any route matched: labelled by the mount path
+    app.use('/predict_clip', markRoute, (_req, _res, next) => next(new HttpError(401, 'unauthorized', 'key')));
     app.use(r);
     app.use(notFound);
     app.use(errorHandler);
@@ -32,6 +34,7 @@ describe('gateway metrics', () => {
     await request(app).get('/items/456');
     await request(app).post('/refuse');
     await request(app).get('/no/such/path?x=1');
+    await request(app).post('/predict_clip');
 
     const text = await m.registry.metrics();
     expect(value(text, 'cataract_http_requests_total{method="POST",route="/predict_lgbm",status="200"}')).toBe(3);
@@ -42,6 +45,7 @@ describe('gateway metrics', () => {
     expect(value(text, 'cataract_http_request_duration_seconds_count{method="POST",route="/predict_lgbm",status="200"}')).toBe(3);
     expect(value(text, 'cataract_rejected_requests_total{reason="rate_limited",status="429"}')).toBe(1);
     expect(value(text, 'cataract_rejected_requests_total{reason="not_found",status="404"}')).toBe(1);
+    expect(value(text, 'cataract_http_requests_total{method="POST",route="/predict_clip",status="401"}')).toBe(1);
   });
 
   it('turns actor-reported job timings into per-model histograms (seconds) and batch sizes', async () => {
