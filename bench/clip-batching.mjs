@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
- * npm run bench:clip [-- --seconds 8 --rounds 4 --concurrency 32 --configs 16x1,1x1 --wait-ms 5]
+ * npm run bench:clip [-- --seconds 8 --rounds 4 --concurrency 32 --configs 4x1,1x1 --wait-ms 5] [--parallel]
  *
  * Throughput of the real clip actor process (apps/actor/dist/main.js --model clip, models/clip)
  * fed through its BullMQ queue by a closed loop of `concurrency` clients, for each configuration
- * <CLIP_MAX_BATCH>x<ORT_INTRA_OP_THREADS> (default: batching on, 16x1, against off, 1x1), taking
+ * <CLIP_MAX_BATCH>x<ORT_INTRA_OP_THREADS> (default: batching as the actor defaults to, 4x1, against off, 1x1), taking
  * turns round by round in the same run against a private redis-server. Every configuration runs the
  * same worker concurrency. With --parallel the configurations run at the same time instead (each
  * with its own Redis and clients), sharing the cores and whatever else loads the machine, which
@@ -34,7 +34,7 @@ const { values: opt } = parseArgs({
     warmup: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '4' },
     concurrency: { type: 'string', default: '32' },
-    configs: { type: 'string', default: '16x1,1x1' },
+    configs: { type: 'string', default: '4x1,1x1' },
     'wait-ms': { type: 'string', default: '5' },
     photos: { type: 'string', default: '64' },
     'no-profile': { type: 'boolean', default: false },
@@ -255,8 +255,11 @@ for (const r of redises) {
 }
 for (let i = 0; i < photos.length; i++) uploads.push(`cataract:upload:bench-${i}`);
 
+const fixed = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a'); // a round may complete nothing on a saturated host
 const print = (r, res) =>
-  console.log(`round ${r + 1} ${res.config.padEnd(20)} ${res.images_per_s.toFixed(1).padStart(6)} images/s  p50 ${res.p50_ms.toFixed(0)} ms  p95 ${res.p95_ms.toFixed(0)} ms  avg batch ${res.avg_batch_size.toFixed(2)}  actor CPU ${res.actor_cpu_ms_per_image.toFixed(1)} ms/image`);
+  console.log(
+    `round ${r + 1} ${res.config.padEnd(20)} ${fixed(res.images_per_s, 1).padStart(6)} images/s  p50 ${fixed(res.p50_ms, 0)} ms  p95 ${fixed(res.p95_ms, 0)} ms  avg batch ${fixed(res.avg_batch_size, 2)}  actor CPU ${fixed(res.actor_cpu_ms_per_image, 1)} ms/image`,
+  );
 const results = [];
 try {
   // The first actor of a run pays for cold caches (model file, modules); that round is not counted.

@@ -7,10 +7,10 @@ import { REPO_ROOT } from './paths';
 
 /**
  * Per model type: lgbm jobs are a decode + microseconds of trees, so several decode in parallel in
- * sharp's pool. clip takes two batches' worth of jobs at once, so one batch collects while the
- * previous one runs.
+ * sharp's pool. clip takes at least two batches' worth of jobs at once, so one batch collects while
+ * the previous one runs.
  */
-const DEFAULT_CONCURRENCY: Record<ModelType, (maxBatch: number) => number> = { lgbm: () => 8, clip: (maxBatch) => 2 * maxBatch };
+const DEFAULT_CONCURRENCY: Record<ModelType, (maxBatch: number) => number> = { lgbm: () => 8, clip: (maxBatch) => Math.max(16, 2 * maxBatch) };
 
 const EnvSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
@@ -32,8 +32,12 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Also append logs to LOG_DIR/actor-<model>.log ("" as Compose passes an unset variable: off). */
   LOG_DIR: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().optional()),
-  /** clip micro-batching: most inputs per inference, and how long the oldest waits for company. */
-  CLIP_MAX_BATCH: z.coerce.number().int().min(1).max(128).default(16),
+  /**
+   * clip micro-batching: most inputs per inference, and how long the oldest waits for company.
+   * 4: on the 2-core target, MobileNetV2 is no cheaper per image in larger batches and degrades
+   * under CPU contention from batch 8 up (bench/README.md).
+   */
+  CLIP_MAX_BATCH: z.coerce.number().int().min(1).max(128).default(4),
   CLIP_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(5),
   /** Batches in flight at once: 2 lets one batch decode while the previous one is in inference. */
   CLIP_MAX_INFLIGHT_BATCHES: z.coerce.number().int().min(1).max(8).default(2),

@@ -14,8 +14,9 @@ const ms = (v: number) => Math.max(0, Number(v.toFixed(3)));
 
 /**
  * The timings an actor publishes in a job's result (the gateway turns them into per-model
- * histograms). Queue wait uses BullMQ's own stamps: job.timestamp (added) and job.processedOn
- * (taken), both epoch ms from the same Redis-side clock reads; processing is measured here.
+ * histograms). Queue wait uses BullMQ's own stamps: job.timestamp (set by the gateway when it
+ * added the job) and job.processedOn (set by this actor when it took it), so across hosts it is
+ * only as good as their clock sync (never reported below 0); processing is measured here.
  */
 export function jobTimings(
   job: { timestamp?: number; processedOn?: number },

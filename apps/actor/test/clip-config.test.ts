@@ -1,15 +1,16 @@
 import { loadConfig } from '../src/config';
 
 describe('clip batching configuration', () => {
-  it('batches clip by default (16 inputs within 5 ms, two batches in flight, 1 ORT thread) and never lgbm', () => {
-    expect(loadConfig(['--model', 'clip'], {})).toMatchObject({ batching: { maxBatch: 16, maxWaitMs: 5, maxInflight: 2 }, intraOpThreads: 1, concurrency: 32 });
+  it('batches clip by default (4 inputs within 5 ms, two batches in flight, 1 ORT thread) and never lgbm', () => {
+    expect(loadConfig(['--model', 'clip'], {})).toMatchObject({ batching: { maxBatch: 4, maxWaitMs: 5, maxInflight: 2 }, intraOpThreads: 1, concurrency: 16 });
+    expect(loadConfig(['--model', 'clip'], { CLIP_MAX_BATCH: '16' })).toMatchObject({ batching: { maxBatch: 16 }, concurrency: 32 });
     expect(loadConfig(['--model', 'lgbm'], { CLIP_MAX_BATCH: '32' })).toMatchObject({ batching: { maxBatch: 1 }, concurrency: 8 });
   });
 
   it('reads CLIP_MAX_BATCH, CLIP_MAX_WAIT_MS, CLIP_MAX_INFLIGHT_BATCHES and ORT_INTRA_OP_THREADS', () => {
     const c = loadConfig(['--model', 'clip'], { CLIP_MAX_BATCH: '4', CLIP_MAX_WAIT_MS: '12.5', CLIP_MAX_INFLIGHT_BATCHES: '1', ORT_INTRA_OP_THREADS: '2' });
-    expect(c).toMatchObject({ batching: { maxBatch: 4, maxWaitMs: 12.5, maxInflight: 1 }, intraOpThreads: 2, concurrency: 8 });
-    expect(loadConfig(['--model', 'clip'], { CLIP_MAX_BATCH: '1' })).toMatchObject({ batching: { maxBatch: 1 }, concurrency: 2 });
+    expect(c).toMatchObject({ batching: { maxBatch: 4, maxWaitMs: 12.5, maxInflight: 1 }, intraOpThreads: 2, concurrency: 16 });
+    expect(loadConfig(['--model', 'clip'], { CLIP_MAX_BATCH: '1' })).toMatchObject({ batching: { maxBatch: 1 }, concurrency: 16 });
   });
 
   it('keeps the worker concurrency at least one batch, so batches can fill', () => {

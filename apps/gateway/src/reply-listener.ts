@@ -10,6 +10,8 @@ interface Pending {
   model: ModelType;
   /** When the job was enqueued; undefined until then (a job not yet added must not be polled). */
   since: number | undefined;
+  /** When the safety net next reads this job's stored state (backs off while the job is unfinished). */
+  nextPollAt?: number;
   resolve(result: PredictJobResult): void;
   reject(err: Error): void;
 }
@@ -27,6 +29,8 @@ export interface ReplyListenerOptions {
   pollIntervalMs?: number;
   /** Only requests waiting longer than this have their job's stored state read. */
   pollAfterMs?: number;
+  /** Longest gap between two reads of one job's state (the gap doubles with the job's age up to this). */
+  maxPollGapMs?: number;
   /** A type without any live actor for longer than this fails its waiting requests with 503. */
   noActorGraceMs?: number;
   /** Redis unreachable for longer than this fails all waiting requests with 503 (replies cannot arrive). */
@@ -45,6 +49,7 @@ export class ReplyListener {
   private polling = false;
   private readonly pollIntervalMs: number;
   private readonly pollAfterMs: number;
+  private readonly maxPollGapMs: number;
   private readonly noActorGraceMs: number;
   private readonly redisDownGraceMs: number;
   private redisDownSince: number | undefined;
@@ -60,6 +65,7 @@ export class ReplyListener {
   ) {
     this.pollIntervalMs = opts.pollIntervalMs ?? 300;
     this.pollAfterMs = opts.pollAfterMs ?? 1000;
+    this.maxPollGapMs = opts.maxPollGapMs ?? 2000;
     this.noActorGraceMs = opts.noActorGraceMs ?? HEARTBEAT.ttlMs;
     this.redisDownGraceMs = opts.redisDownGraceMs ?? 1000;
   }
@@ -179,8 +185,12 @@ export class ReplyListener {
   }
 
   private async pollStoredState(): Promise<void> {
-    const cutoff = Date.now() - this.pollAfterMs;
-    const due = [...this.pending].filter(([, p]) => p.since !== undefined && p.since <= cutoff);
+    // A job is first read pollAfterMs after it was enqueued, then again after a gap equal to its
+    // age (capped at maxPollGapMs): 1, 2, 4, 6, 8 s... Under overload, when every request waits
+    // seconds, reading each one every tick made the safety net itself the gateway's main load.
+    const now = Date.now();
+    const due = [...this.pending].filter(([, p]) => p.since !== undefined && now >= (p.nextPollAt ?? p.since + this.pollAfterMs));
+    for (const [, p] of due) p.nextPollAt = now + Math.min(this.maxPollGapMs, Math.max(this.pollIntervalMs, now - p.since!));
     await Promise.all(
       due.map(async ([jobId, p]) => {
         const job = await Job.fromId(this.queues.get(p.model), jobId);

@@ -77,6 +77,7 @@ export class OnnxRuntime implements ModelRuntime, BatchOpener {
     const spec = this.files.manifest.input;
     let buf: Float32Array | undefined = this.pool.acquire(capacity);
     const decodes: Array<Promise<Error | undefined>> = [];
+    const decodeMs: number[] = []; // per input, for the job's published timings
     let ran = false;
     return {
       get size() {
@@ -84,10 +85,15 @@ export class OnnxRuntime implements ModelRuntime, BatchOpener {
       },
       add: (input) => {
         if (ran || decodes.length >= capacity) throw new RangeError(`batch of ${capacity} is full or already run`);
-        const slot = decodes.length * this.perInput;
+        const index = decodes.length;
+        const slot = index * this.perInput;
+        const t0 = performance.now();
         decodes.push(
           imageToTensor(input, spec, buf, slot, { maxPixels: this.opts.maxPixels }).then(
-            () => undefined,
+            () => {
+              decodeMs[index] = performance.now() - t0;
+              return undefined;
+            },
             (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
           ),
         );
@@ -111,13 +117,16 @@ export class OnnxRuntime implements ModelRuntime, BatchOpener {
           if (rows.length === 0) return out;
           const sent = buf!;
           buf = undefined; // transferred to the inference thread until it answers
+          const inferStart = performance.now();
           const result = await this.infer(thread, sent, rows.length).catch((err: unknown) => {
             if (err instanceof InferenceThreadError && err.buffer) buf = new Float32Array(err.buffer);
             throw err;
           });
           buf = result.input;
+          const inferenceMs = performance.now() - inferStart;
           rows.forEach((i, row) => {
-            out[i] = { ok: true, probabilities: this.probabilities(result.data, row) };
+            const timings = { preprocessMs: decodeMs[i] ?? 0, inferenceMs, batchSize: rows.length };
+            out[i] = { ok: true, probabilities: this.probabilities(result.data, row), timings };
           });
           return out;
         } finally {
