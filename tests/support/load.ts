@@ -49,6 +49,8 @@ export interface LoadSummary {
   ok: number;
   /** Count per HTTP status, plus per network error code for requests that got no response. */
   byOutcome: Record<string, number>;
+  /** Non-200 answers by status and API error code, e.g. "503 no_actor". */
+  errorCodes: Record<string, number>;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
@@ -176,9 +178,11 @@ export function startLoad(opts: LoadOptions): LoadRun {
 /** Counts and latency quantiles of a set of samples. */
 export function summarize(samples: readonly Sample[]): LoadSummary {
   const byOutcome: Record<string, number> = {};
+  const errorCodes: Record<string, number> = {};
   for (const s of samples) {
     const k = s.status === null ? String(s.code) : String(s.status);
     byOutcome[k] = (byOutcome[k] ?? 0) + 1;
+    if (s.status !== null && s.status !== 200) errorCodes[`${s.status} ${s.code}`] = (errorCodes[`${s.status} ${s.code}`] ?? 0) + 1;
   }
   const lat = samples.map((s) => s.latencyMs).sort((a, b) => a - b);
   const q = (p: number) => (lat.length === 0 ? 0 : lat[Math.min(lat.length - 1, Math.floor(lat.length * p))]);
@@ -186,6 +190,7 @@ export function summarize(samples: readonly Sample[]): LoadSummary {
     total: samples.length,
     ok: samples.filter((s) => s.status === 200).length,
     byOutcome,
+    errorCodes,
     p50Ms: q(0.5),
     p99Ms: q(0.99),
     maxMs: lat.length === 0 ? 0 : lat[lat.length - 1],

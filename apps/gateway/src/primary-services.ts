@@ -5,8 +5,9 @@ import { startPruner } from './retention/pruner';
 
 /**
  * What the cluster primary does besides forking workers: answers their metrics scrapes with the
- * whole cluster's numbers, prunes retained uploads past CUSTOMER_DATA_MAX_DAYS (once per gateway,
- * not once per worker), and says loudly at start what is unprotected or kept.
+ * whole cluster's numbers, prunes retained uploads past CUSTOMER_DATA_MAX_DAYS (hourly, once per
+ * gateway rather than once per worker; also after SAVE_UPLOADS was turned off), and says loudly at
+ * start what is unprotected or kept.
  */
 export function startPrimaryServices(config: GatewayConfig, logger: Logger): { stop(): void } {
   serveClusterMetrics();
@@ -22,11 +23,14 @@ export function startPrimaryServices(config: GatewayConfig, logger: Logger): { s
     logger.warn('DASHBOARD_READ_ONLY=false ignored: the dashboard has no credentials, so it stays read-only');
   }
 
-  if (!config.saveUploads) return { stop: () => undefined };
-  logger.info(
-    { dir: config.customerDataDir, maxDays: config.customerDataMaxDays || 'forever' },
-    'SAVE_UPLOADS on: every answered upload is kept with its sidecar (medical images; set SAVE_UPLOADS=false to stop)',
-  );
+  if (config.saveUploads) {
+    logger.info(
+      { dir: config.customerDataDir, maxDays: config.customerDataMaxDays || 'forever' },
+      'SAVE_UPLOADS on: every answered upload is kept with its sidecar (medical images; set SAVE_UPLOADS=false to stop)',
+    );
+  }
+  // Records kept earlier still expire after SAVE_UPLOADS is turned off.
+  if (config.customerDataMaxDays === 0 && !config.saveUploads) return { stop: () => undefined };
   const pruner = startPruner(config.customerDataDir, {
     maxDays: config.customerDataMaxDays,
     onPass: (r) => {

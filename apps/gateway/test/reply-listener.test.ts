@@ -1,5 +1,5 @@
 import { BULL_PREFIX, PredictJobData, PredictJobResult, QUEUE_NAMES, redisKeys } from '@cataract/contracts';
-import { Worker } from 'bullmq';
+import { Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/support/redis';
 import { okResult, ScriptedActor, startScriptedActor } from '../../../tests/support/scripted-actor';
@@ -132,6 +132,28 @@ maybe('ReplyListener (private redis-server)', () => {
     } finally {
       await w.close();
       conn.disconnect();
+      hbRedis.disconnect();
+    }
+  });
+
+  it('reads an unfinished job’s stored state with a growing gap, not on every tick', async () => {
+    const hbRedis = new Redis(server.url);
+    await hbRedis
+      .multi()
+      .set(redisKeys.actor('lgbm', 'hb-only'), JSON.stringify({ id: 'hb-only', model: 'lgbm', pid: 1, host: 'h', model_version: 'v', started: new Date().toISOString(), last_seen: new Date().toISOString(), jobs_done: 0, concurrency: 1 }), 'PX', 5000)
+      .sadd(redisKeys.actorIndex('lgbm'), 'hb-only')
+      .exec();
+    const reads = jest.spyOn(Job, 'fromId');
+    try {
+      const pending = await enqueue('job-slow'); // nobody consumes it
+      await new Promise((r) => setTimeout(r, 1700));
+      // enqueued + 200 ms, then gaps of the job's age: ~200, 400, 800, 1600 ms (every 50 ms tick: ~30 reads)
+      const n = reads.mock.calls.filter(([, id]) => id === 'job-slow').length;
+      expect(n).toBeGreaterThanOrEqual(2);
+      expect(n).toBeLessThanOrEqual(6);
+      pending.cancel();
+    } finally {
+      reads.mockRestore();
       hbRedis.disconnect();
     }
   });

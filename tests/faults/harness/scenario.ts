@@ -70,7 +70,7 @@ export function writeReport(r: ScenarioReport): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${r.scenario}.json`), JSON.stringify(r, null, 2));
   const loads = Object.entries(r.loads)
-    .map(([k, s]) => `${k}: ${s.total} requests ${JSON.stringify(s.byOutcome)} p50 ${s.p50Ms} ms max ${s.maxMs} ms`)
+    .map(([k, s]) => `${k}: ${s.total} requests ${JSON.stringify(s.byOutcome)}${Object.keys(s.errorCodes).length ? ` ${JSON.stringify(s.errorCodes)}` : ""} p50 ${s.p50Ms} ms max ${s.maxMs} ms`)
     .join('; ');
   process.stdout.write(`[faults] ${r.scenario}: ${loads}; ${JSON.stringify(r.notes)}; settle ${JSON.stringify(r.settle)}; rss ${JSON.stringify(r.memory)}\n`);
 }
