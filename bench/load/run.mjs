@@ -13,7 +13,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bareDecode, inProcessBaselines, lgbmInProcess, meanBaselines, round } from './lib/baseline.mjs';
-import { startCluster } from './lib/cluster.mjs';
+import { startCluster, stopAllClusters } from './lib/cluster.mjs';
 import { runFetchLoad } from './lib/fetch-load.mjs';
 import { multipartBodies, runLoad } from './lib/load.mjs';
 import { describeSet, photoSets } from './lib/photos.mjs';
@@ -51,6 +51,21 @@ const clusterEnv = Object.fromEntries(opt.env.map((kv) => [kv.slice(0, kv.indexO
 const profileEnv = opt.profile ? profilingEnv(opt.profile) : {};
 const log = (...a) => process.stderr.write(`[bench:load ${new Date().toISOString().slice(11, 19)}] ${a.join(' ')}\n`);
 const load1 = () => round(loadavg()[0], 2);
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    log(`${sig}: stopping the clusters`);
+    void stopAllClusters().finally(() => process.exit(130));
+  });
+}
+process.once('uncaughtException', (err) => {
+  log(`crashed: ${err.stack ?? err}`);
+  void stopAllClusters().finally(() => process.exit(1));
+});
+process.once('unhandledRejection', (err) => {
+  log(`crashed: ${err?.stack ?? err}`);
+  void stopAllClusters().finally(() => process.exit(1));
+});
 
 const started = new Date();
 const result = {

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuSeconds, descendants, freePort, sleep, startRedis } from './processes.mjs';
 import { ROOT } from './root.mjs';
@@ -14,29 +16,63 @@ export async function startCluster(env = {}) {
   const redis = await startRedis();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  // Output to a file, as `npm start > log` (at the shipped LOG_LEVEL unless env says otherwise):
+  // a pipe into this process would put the log's cost on the load generator.
+  const logDir = mkdtempSync(join(tmpdir(), 'bench-load-log-'));
+  const logFile = join(logDir, 'cluster.log');
+  const fd = openSync(logFile, 'a');
   const child = spawn(process.execPath, [SUPERVISOR], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), REDIS_URL: redis.url },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env, PORT: String(port), REDIS_URL: redis.url },
+    stdio: ['ignore', fd, fd],
     detached: true,
   });
-  let log = '';
-  const append = (d) => (log = (log + d).slice(-20_000));
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
+  closeSync(fd);
+  const tail = () => {
+    try {
+      return readFileSync(logFile, 'utf8').slice(-4000);
+    } catch {
+      return '';
+    }
+  };
   const exited = new Promise((r) => child.once('exit', r));
   const want = { lgbm: Number(env.LGBM_ACTORS ?? 1), clip: Number(env.CLIP_ACTORS ?? 1) };
-  let health;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`supervisor exited: ${log.slice(-2000)}`);
-    if (i > 1200) throw new Error(`cluster not healthy within 120 s: ${JSON.stringify(health)} ${log.slice(-2000)}`);
+  const stop = async () => {
     try {
-      health = await (await fetch(`${base}/health`)).json();
-      if (health.status === 'ok' && (health.actors.lgbm ?? []).length === want.lgbm && (health.actors.clip ?? []).length === want.clip) break;
+      process.kill(-child.pid, 'SIGTERM'); // the supervisor stops its children in order
     } catch {
-      // not listening yet
+      // already gone
     }
-    await sleep(100);
+    const killer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }, 20_000);
+    await exited;
+    clearTimeout(killer);
+    await redis.stop();
+    rmSync(logDir, { recursive: true, force: true });
+  };
+  live.add(stop);
+  let health;
+  try {
+    for (let i = 0; ; i++) {
+      if (child.exitCode !== null) throw new Error(`supervisor exited: ${tail()}`);
+      if (i > 1200) throw new Error(`cluster not healthy within 120 s: ${JSON.stringify(health)} ${tail()}`);
+      try {
+        health = await (await fetch(`${base}/health`)).json();
+        if (health.status === 'ok' && (health.actors.lgbm ?? []).length === want.lgbm && (health.actors.clip ?? []).length === want.clip) break;
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+  } catch (err) {
+    await stop();
+    live.delete(stop);
+    throw err;
   }
 
   /** Processes by role, for CPU accounting (gateway = primary + its cluster workers). */
@@ -57,23 +93,17 @@ export async function startCluster(env = {}) {
     pids,
     /** CPU seconds used so far by each role. */
     cpu: () => Object.fromEntries(Object.entries(pids).map(([role, list]) => [role, list.reduce((s, pid) => s + cpuSeconds(pid), 0)])),
-    logs: () => log,
+    logs: tail,
     stop: async () => {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      const killer = setTimeout(() => {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // gone
-        }
-      }, 20_000);
-      await exited;
-      clearTimeout(killer);
-      await redis.stop();
+      live.delete(stop);
+      await stop();
     },
   };
+}
+
+/** Clusters still running: stopped on Ctrl-C or a crash of the benchmark, never left behind. */
+const live = new Set();
+export async function stopAllClusters() {
+  await Promise.allSettled([...live].map((stop) => stop()));
+  live.clear();
 }
