@@ -55,7 +55,12 @@ maybe('actor end to end in-process (private redis-server, fixture model)', () =>
     const msg = replies[0];
     if (msg.outcome !== 'completed' || msg.result.status !== 'ok') throw new Error('unexpected reply');
     expect(msg.result.probabilities.cataract).toBeCloseTo(expectedP, 12);
-    const stored = await queue.getJob(job.id!);
+    // The reply is published before BullMQ stores the return value: wait for the stored state too.
+    let stored = await queue.getJob(job.id!);
+    for (let i = 0; i < 200 && !stored?.returnvalue; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      stored = await queue.getJob(job.id!);
+    }
     expect(stored?.returnvalue).toEqual(msg.result);
   });
 

@@ -44,7 +44,14 @@ export class ActorRegistry {
     return this.inflight;
   }
 
+  /**
+   * Live actors of a type. An empty answer from the cache is confirmed by a fresh read: a 503
+   * must not come from a snapshot taken just before an actor (re)appeared.
+   */
   async live(model: ModelType): Promise<ActorHeartbeat[]> {
+    const cached = (await this.snapshot())[model];
+    if (cached.length > 0) return cached;
+    this.invalidate();
     return (await this.snapshot())[model];
   }
 
