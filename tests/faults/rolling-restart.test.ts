@@ -1,5 +1,6 @@
 import type { ModelType } from '@cataract/contracts';
 import { summarize } from '../support/load';
+import { waitForHealth } from '../support/processes';
 import { isAlive } from '../support/proc-inspect';
 import { ActorProcess, FaultCluster } from './harness/fault-cluster';
 import { loadPhotos } from './harness/photos';
@@ -50,7 +51,8 @@ describeFaults('fault 5: rolling restart of every actor under load', { clip: tru
     };
     await Promise.all([roll('lgbm'), roll('clip')]);
     const rolledAt = Date.now();
-    const health = await c.health();
+    // Every gateway worker caches its actor registry briefly: wait until /health lists all four.
+    const health = await waitForHealth(c.base, (h) => replacements.every((r) => (h.actors[r.model] ?? []).some((a) => a.pid === r.pid)), { timeoutMs: 10_000 });
     const newIds = new Set((['lgbm', 'clip'] as const).flatMap((m) => health.actors[m].filter((a) => replacements.some((r) => r.pid === a.pid)).map((a) => a.id)));
     await sleep(2000);
     lgbm.stop();

@@ -6,11 +6,13 @@ import { z } from 'zod';
 import { REPO_ROOT } from './paths';
 
 /**
- * Per model type: lgbm jobs are a decode + microseconds of trees, so several decode in parallel in
- * sharp's pool. clip takes at least two batches' worth of jobs at once, so one batch collects while
- * the previous one runs.
+ * Per model type: lgbm jobs are a decode (sharp's pool) + feature arithmetic and microseconds of
+ * trees (main thread), so many run at once: 16 kept the decode pool and the main thread busy with
+ * the least CPU per request at 50 concurrent uploads on 2 cores (8 and 32 cost 12-27 % more;
+ * bench/load/ab.mjs, see bench/README.md). clip takes at least two batches' worth of jobs at once,
+ * so one batch collects while the previous one runs.
  */
-const DEFAULT_CONCURRENCY: Record<ModelType, (maxBatch: number) => number> = { lgbm: () => 8, clip: (maxBatch) => Math.max(16, 2 * maxBatch) };
+const DEFAULT_CONCURRENCY: Record<ModelType, (maxBatch: number) => number> = { lgbm: () => 16, clip: (maxBatch) => Math.max(16, 2 * maxBatch) };
 
 const EnvSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),

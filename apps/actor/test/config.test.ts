@@ -11,7 +11,7 @@ describe('actor config', () => {
 
   it('has per-model defaults and short locks for fast stalled-job recovery', () => {
     const c = loadConfig(['--model', 'lgbm'], {});
-    expect(c).toMatchObject({ model: 'lgbm', redisUrl: 'redis://127.0.0.1:6379', concurrency: 8, lockDurationMs: 4000, stalledIntervalMs: 1000, maxStalledCount: 2 });
+    expect(c).toMatchObject({ model: 'lgbm', redisUrl: 'redis://127.0.0.1:6379', concurrency: 16, lockDurationMs: 4000, stalledIntervalMs: 1000, maxStalledCount: 2 });
     expect(c.actorId).toMatch(/-\d+-[0-9a-f]{4}$/);
     expect(c.modelsDir).toMatch(/models$/);
     // recovery of a killed actor's job must fit well inside the default 10 s request deadline
