@@ -2,8 +2,7 @@ import type { ModelType } from '@cataract/contracts';
 import { summarize } from '../support/load';
 import { activeJobsByWorker, jobStates } from '../support/redis-inspect';
 import { ActorProcess, FaultCluster } from './harness/fault-cluster';
-import { loadPhotos } from './harness/photos';
-import { DEFAULT_DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, sleep, warmUp } from './harness/scenario';
+import { DEFAULT_DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, sleep, warmUp, useFaultCluster } from './harness/scenario';
 
 /**
  * Fault 1: one of two actors of a type is SIGKILLed in the middle of a steady load. The jobs it held
@@ -11,16 +10,7 @@ import { DEFAULT_DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, Sce
  * deadline) and the survivor answers them: every client gets a 200 within its deadline.
  */
 describeFaults('fault 1: SIGKILL one of two actors of a type under load', { clip: true }, () => {
-  let photos: Buffer[];
-  let cluster: FaultCluster | undefined;
-
-  beforeAll(async () => {
-    photos = (await loadPhotos()).photos;
-  });
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  const fc = useFaultCluster();
 
   const cases: Array<{ model: ModelType; concurrency: number; durationMs: number; killAtMs: number }> = [
     { model: 'lgbm', concurrency: 24, durationMs: 14_000, killAtMs: 4000 },
@@ -28,12 +18,12 @@ describeFaults('fault 1: SIGKILL one of two actors of a type under load', { clip
   ];
 
   it.each(cases)('$model: $concurrency clients for $durationMs ms, one of two actors killed at $killAtMs ms: 0 failed requests', async ({ model, concurrency, durationMs, killAtMs }) => {
-    const c = (cluster = await FaultCluster.start({ actors: { [model]: 2 }, requestTimeoutMs: DEFAULT_DEADLINE_MS }));
+    const c = (await fc.start({ actors: { [model]: 2 }, requestTimeoutMs: DEFAULT_DEADLINE_MS }));
     const path = `/predict_${model}`;
-    const base = await warmUp(c, photos, [{ path, concurrency }]);
+    const base = await warmUp(c, fc.photos, [{ path, concurrency }]);
     const ids = new Map((await c.health()).actors[model].map((a) => [a.pid, a.id]));
 
-    const run = load(c, photos, { path, concurrency, durationMs });
+    const run = load(c, fc.photos, { path, concurrency, durationMs });
     await sleep(killAtMs);
     const { victim, held } = await killWhileHoldingJobs(c, model, ids);
     const killedAt = Date.now();

@@ -2,8 +2,7 @@ import { summarize } from '../support/load';
 import { isAlive, tcpConnectionsOf } from '../support/proc-inspect';
 import { waitForHealth } from '../support/processes';
 import { FaultCluster } from './harness/fault-cluster';
-import { loadPhotos } from './harness/photos';
-import { DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, sleep, warmUp } from './harness/scenario';
+import { DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, sleep, warmUp, useFaultCluster } from './harness/scenario';
 
 const WORKERS = 4;
 const CONCURRENCY = 16;
@@ -18,25 +17,16 @@ const MAX_RUN_MS = 90_000;
  * to it through /proc: the client ports of the sockets it held), and they are under 1 % of the run.
  */
 describeFaults('fault 4: SIGKILL a gateway worker under load', {}, () => {
-  let photos: Buffer[];
-  let cluster: FaultCluster | undefined;
-
-  beforeAll(async () => {
-    photos = (await loadPhotos()).photos;
-  });
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  const fc = useFaultCluster();
 
   it(`${WORKERS} workers, ${CONCURRENCY} clients on lgbm: respawned, failures only on the dead worker's sockets, < 1 %`, async () => {
-    const c = (cluster = await FaultCluster.start({ actors: { lgbm: 2 }, gatewayWorkers: WORKERS, requestTimeoutMs: DEADLINE_MS }));
-    const base = await warmUp(c, photos, [{ path: '/predict_lgbm', concurrency: CONCURRENCY }]);
+    const c = (await fc.start({ actors: { lgbm: 2 }, gatewayWorkers: WORKERS, requestTimeoutMs: DEADLINE_MS }));
+    const base = await warmUp(c, fc.photos, [{ path: '/predict_lgbm', concurrency: CONCURRENCY }]);
     const before = c.gatewayWorkers();
     const actorPids = c.liveActors().map((a) => a.pid);
 
     const startedAt = Date.now();
-    const run = load(c, photos, { path: '/predict_lgbm', concurrency: CONCURRENCY, durationMs: MAX_RUN_MS });
+    const run = load(c, fc.photos, { path: '/predict_lgbm', concurrency: CONCURRENCY, durationMs: MAX_RUN_MS });
     await sleep(5000);
     const victim = before[0];
     // The client ends of the connections the victim holds: the only requests allowed to fail.

@@ -2,9 +2,7 @@ import { HEARTBEAT } from '@cataract/contracts';
 import { Sample, summarize } from '../support/load';
 import { isAlive } from '../support/proc-inspect';
 import { waitForHealth } from '../support/processes';
-import { FaultCluster } from './harness/fault-cluster';
-import { loadPhotos } from './harness/photos';
-import { DEADLINE_MS, describeFaults, expectCleanAfter, FAST_MS, hangs, load, ScenarioReport, sleep, warmUp } from './harness/scenario';
+import { DEADLINE_MS, describeFaults, expectCleanAfter, FAST_MS, hangs, load, ScenarioReport, sleep, warmUp, useFaultCluster } from './harness/scenario';
 
 /**
  * Fault 2: the only lgbm actor is SIGKILLed under load (a clip actor keeps serving its own load).
@@ -13,20 +11,11 @@ import { DEADLINE_MS, describeFaults, expectCleanAfter, FAST_MS, hangs, load, Sc
  * service back with nothing else restarted.
  */
 describeFaults('fault 2: SIGKILL the only actor of a type under load', { clip: true }, () => {
-  let photos: Buffer[];
-  let cluster: FaultCluster | undefined;
-
-  beforeAll(async () => {
-    photos = (await loadPhotos()).photos;
-  });
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  const fc = useFaultCluster();
 
   it('lgbm: 16 clients (+4 on clip); fast 503 + Retry-After while none is alive, 200 again once a new actor starts', async () => {
-    const c = (cluster = await FaultCluster.start({ actors: { lgbm: 1, clip: 1 }, requestTimeoutMs: DEADLINE_MS }));
-    const base = await warmUp(c, photos, [
+    const c = (await fc.start({ actors: { lgbm: 1, clip: 1 }, requestTimeoutMs: DEADLINE_MS }));
+    const base = await warmUp(c, fc.photos, [
       { path: '/predict_lgbm', concurrency: 16 },
       { path: '/predict_clip', concurrency: 4 },
     ]);
@@ -34,8 +23,8 @@ describeFaults('fault 2: SIGKILL the only actor of a type under load', { clip: t
     const [clipActor] = c.liveActors('clip');
     const workers = c.gatewayWorkers();
 
-    const lgbm = load(c, photos, { path: '/predict_lgbm', concurrency: 16, durationMs: 120_000 });
-    const clip = load(c, photos, { path: '/predict_clip', concurrency: 4, durationMs: 120_000 });
+    const lgbm = load(c, fc.photos, { path: '/predict_lgbm', concurrency: 16, durationMs: 120_000 });
+    const clip = load(c, fc.photos, { path: '/predict_clip', concurrency: 4, durationMs: 120_000 });
     await sleep(3000);
     await victim.kill();
     const killedAt = Date.now();

@@ -1,8 +1,6 @@
 import { Sample, summarize } from '../support/load';
 import { isAlive } from '../support/proc-inspect';
-import { FaultCluster } from './harness/fault-cluster';
-import { loadPhotos } from './harness/photos';
-import { DEADLINE_MS, describeFaults, expectCleanAfter, FAST_MS, hangs, load, ScenarioReport, sleep, warmUp } from './harness/scenario';
+import { DEADLINE_MS, describeFaults, expectCleanAfter, FAST_MS, hangs, load, ScenarioReport, sleep, warmUp, useFaultCluster } from './harness/scenario';
 
 const OUTAGE_MS = 5000;
 /** The bound: after Redis returns, gateway and actors serve again on their own within 5 s. */
@@ -15,27 +13,18 @@ const RECOVERY_MS = 5000;
  * restarted and no request left hanging.
  */
 describeFaults('fault 3: Redis stopped for 5 s under load', { clip: true }, () => {
-  let photos: Buffer[];
-  let cluster: FaultCluster | undefined;
-
-  beforeAll(async () => {
-    photos = (await loadPhotos()).photos;
-  });
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  const fc = useFaultCluster();
 
   it('16 clients on lgbm + 4 on clip: fast 503s during the outage, every type serving again within 5 s, nothing exits', async () => {
-    const c = (cluster = await FaultCluster.start({ actors: { lgbm: 1, clip: 1 }, requestTimeoutMs: DEADLINE_MS }));
-    const base = await warmUp(c, photos, [
+    const c = (await fc.start({ actors: { lgbm: 1, clip: 1 }, requestTimeoutMs: DEADLINE_MS }));
+    const base = await warmUp(c, fc.photos, [
       { path: '/predict_lgbm', concurrency: 16 },
       { path: '/predict_clip', concurrency: 4 },
     ]);
     const pids = [c.gateway.pid, ...c.gatewayWorkers(), ...c.liveActors().map((a) => a.pid)].sort();
 
-    const lgbm = load(c, photos, { path: '/predict_lgbm', concurrency: 16, durationMs: 120_000 });
-    const clip = load(c, photos, { path: '/predict_clip', concurrency: 4, durationMs: 120_000 });
+    const lgbm = load(c, fc.photos, { path: '/predict_lgbm', concurrency: 16, durationMs: 120_000 });
+    const clip = load(c, fc.photos, { path: '/predict_clip', concurrency: 4, durationMs: 120_000 });
     await sleep(3000);
     const downAt = Date.now();
     await c.stopRedis();

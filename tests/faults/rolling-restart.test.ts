@@ -2,9 +2,8 @@ import type { ModelType } from '@cataract/contracts';
 import { summarize } from '../support/load';
 import { waitForHealth } from '../support/processes';
 import { isAlive } from '../support/proc-inspect';
-import { ActorProcess, FaultCluster } from './harness/fault-cluster';
-import { loadPhotos } from './harness/photos';
-import { DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, sleep, warmUp } from './harness/scenario';
+import { ActorProcess } from './harness/fault-cluster';
+import { DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, sleep, warmUp, useFaultCluster } from './harness/scenario';
 
 /**
  * Fault 5: a rolling restart under load. Each actor in turn gets SIGTERM (it deletes its heartbeat,
@@ -13,28 +12,19 @@ import { DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioRep
  * 0 failed requests.
  */
 describeFaults('fault 5: rolling restart of every actor under load', { clip: true }, () => {
-  let photos: Buffer[];
-  let cluster: FaultCluster | undefined;
-
-  beforeAll(async () => {
-    photos = (await loadPhotos()).photos;
-  });
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  const fc = useFaultCluster();
 
   it('2 lgbm + 2 clip actors, 16 clients on lgbm + 8 on clip: every actor replaced, 0 failed requests', async () => {
-    const c = (cluster = await FaultCluster.start({ actors: { lgbm: 2, clip: 2 }, requestTimeoutMs: DEADLINE_MS }));
-    const base = await warmUp(c, photos, [
+    const c = (await fc.start({ actors: { lgbm: 2, clip: 2 }, requestTimeoutMs: DEADLINE_MS }));
+    const base = await warmUp(c, fc.photos, [
       { path: '/predict_lgbm', concurrency: 16 },
       { path: '/predict_clip', concurrency: 8 },
     ]);
     const workers = c.gatewayWorkers();
     const original = c.liveActors();
 
-    const lgbm = load(c, photos, { path: '/predict_lgbm', concurrency: 16, durationMs: 180_000 });
-    const clip = load(c, photos, { path: '/predict_clip', concurrency: 8, durationMs: 180_000 });
+    const lgbm = load(c, fc.photos, { path: '/predict_lgbm', concurrency: 16, durationMs: 180_000 });
+    const clip = load(c, fc.photos, { path: '/predict_clip', concurrency: 8, durationMs: 180_000 });
     await sleep(2000);
     // The two types roll side by side, each one actor at a time: SIGTERM, wait for its exit, start
     // its replacement and wait until /health lists it, then the next.

@@ -1,8 +1,6 @@
 import { summarize } from '../support/load';
 import { keyCensus, unfinishedJobs } from '../support/redis-inspect';
-import { FaultCluster } from './harness/fault-cluster';
-import { loadPhotos } from './harness/photos';
-import { DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, warmUp } from './harness/scenario';
+import { DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, warmUp, useFaultCluster } from './harness/scenario';
 
 /** Each inference of the slow actor takes this much longer than it should: past any request's deadline. */
 const SLOW_BY_MS = DEADLINE_MS + 2000;
@@ -14,20 +12,11 @@ const SLOW_BY_MS = DEADLINE_MS + 2000;
  * normal actor is back the next requests are answered as before.
  */
 describeFaults('fault 6: a model slower than the request deadline', {}, () => {
-  let photos: Buffer[];
-  let cluster: FaultCluster | undefined;
-
-  beforeAll(async () => {
-    photos = (await loadPhotos()).photos;
-  });
-  afterEach(async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  });
+  const fc = useFaultCluster();
 
   it('16 clients on lgbm: 504 at the deadline, no leaked jobs or keys, later requests unaffected', async () => {
-    const c = (cluster = await FaultCluster.start({ actors: { lgbm: 1 }, requestTimeoutMs: DEADLINE_MS }));
-    const base = await warmUp(c, photos, [{ path: '/predict_lgbm', concurrency: 16 }]);
+    const c = (await fc.start({ actors: { lgbm: 1 }, requestTimeoutMs: DEADLINE_MS }));
+    const base = await warmUp(c, fc.photos, [{ path: '/predict_lgbm', concurrency: 16 }]);
     const [normal] = c.liveActors('lgbm');
 
     // Swap in the slow actor.
@@ -35,7 +24,7 @@ describeFaults('fault 6: a model slower than the request deadline', {}, () => {
     expect(await normal.stop(30_000)).toBe(0);
     expect(slow.output()).toContain('TEST-ONLY FAULT INJECTION');
 
-    const slowSamples = await load(c, photos, { path: '/predict_lgbm', concurrency: 16, durationMs: 10_000 }).done;
+    const slowSamples = await load(c, fc.photos, { path: '/predict_lgbm', concurrency: 16, durationMs: 10_000 }).done;
 
     // Back to a normal actor; the slow one finishes (unseen) what it holds, then exits.
     await c.addActor('lgbm');
@@ -44,7 +33,7 @@ describeFaults('fault 6: a model slower than the request deadline', {}, () => {
     const between = await keyCensus(c.redisUrl);
     const leftover = { unfinishedJobs: unfinishedJobs(between), uploads: between.uploads.length };
 
-    const laterSamples = await load(c, photos, { path: '/predict_lgbm', concurrency: 16, durationMs: 6000 }).done;
+    const laterSamples = await load(c, fc.photos, { path: '/predict_lgbm', concurrency: 16, durationMs: 6000 }).done;
 
     const report: ScenarioReport = {
       scenario: '6-slow-model',

@@ -3,6 +3,7 @@ export type { AcceptedFormat } from './formats';
 export { ImageRejectedError, FeatureSetMismatchError } from './errors';
 export type { ImageRejectionCode } from './errors';
 export { probeImage } from './probe';
+export { checkImageHeader } from './header';
 export type { ImageProbe, DecodeLimits } from './probe';
 export { decodeImage } from './decode';
 export type { DecodedImage } from './decode';

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { LoadOptions, LoadRun, Sample, startLoad, summarize } from '../../support/load';
 import { REPO_ROOT } from '../../support/processes';
 import { redisServerAvailable } from '../../support/redis';
-import { FaultCluster, realModelPresent } from './fault-cluster';
+import { FaultCluster, FaultClusterOptions, realModelPresent } from './fault-cluster';
+import { loadPhotos } from './photos';
 import { Baseline, memoryGrowth, RSS_TOLERANCE_BYTES, settle, stopAndFindLeftovers, takeBaseline } from './invariants';
 
 /** The request deadline the scenarios' gateways run with (REQUEST_TIMEOUT_MS), unless stated otherwise. */
@@ -104,4 +105,27 @@ export async function expectCleanAfter(
   expect(s.problems).toEqual([]);
   for (const m of report.memory) expect(m.growthMb * 1048576).toBeLessThan(RSS_TOLERANCE_BYTES);
   expect(report.leftovers).toEqual([]);
+}
+
+/**
+ * A describe block's photos (loaded once) and the cluster its test starts, stopped after each test
+ * whatever the test did.
+ */
+export function useFaultCluster(): { photos: Buffer[]; start(opts: FaultClusterOptions): Promise<FaultCluster> } {
+  let cluster: FaultCluster | undefined;
+  const ctx = {
+    photos: [] as Buffer[],
+    async start(opts: FaultClusterOptions): Promise<FaultCluster> {
+      cluster = await FaultCluster.start(opts);
+      return cluster;
+    },
+  };
+  beforeAll(async () => {
+    ctx.photos = (await loadPhotos()).photos;
+  });
+  afterEach(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+  return ctx;
 }
