@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { freePort } from './ports';
 import { track, untrack } from './reaper';
 
@@ -94,4 +95,21 @@ function pingOnce(port: number): Promise<boolean> {
       if (buf.includes('\r\n')) done(buf.startsWith('+PONG'));
     });
   });
+}
+
+/**
+ * For a describe block: a private redis-server and one client to it, started before the block's
+ * tests and stopped after them. Read `server` and `redis` inside tests (they are set in beforeAll).
+ */
+export function usePrivateRedis(): { server: RedisServer; redis: Redis } {
+  const ctx = {} as { server: RedisServer; redis: Redis };
+  beforeAll(async () => {
+    ctx.server = await startRedis();
+    ctx.redis = new Redis(ctx.server.url);
+  });
+  afterAll(async () => {
+    ctx.redis?.disconnect();
+    await ctx.server?.stop();
+  });
+  return ctx;
 }

@@ -1,24 +1,14 @@
 import { JOB_DEFAULTS } from '@cataract/contracts';
-import { Redis } from 'ioredis';
-import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/support/redis';
+import { redisServerAvailable, usePrivateRedis } from '../../../tests/support/redis';
 import { ModelQueues } from '../src/queues';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;
 
 maybe('ModelQueues (private redis-server)', () => {
-  let server: RedisServer;
-  let redis: Redis;
-  beforeAll(async () => {
-    server = await startRedis();
-    redis = new Redis(server.url);
-  });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
-  });
+  const r = usePrivateRedis();
 
   it('creates one producer per model type, on the contract queue names, with capped job retention', async () => {
-    const queues = new ModelQueues(redis);
+    const queues = new ModelQueues(r.redis);
     const q = queues.get('lgbm');
     expect(queues.get('lgbm')).toBe(q);
     expect(q.name).toBe('lgbm');
@@ -32,14 +22,14 @@ maybe('ModelQueues (private redis-server)', () => {
   });
 
   it('reads the waiting count at most once per depthCacheMs', async () => {
-    const queues = new ModelQueues(redis, { depthCacheMs: 60_000 });
+    const queues = new ModelQueues(r.redis, { depthCacheMs: 60_000 });
     const q = queues.get('lgbm');
     await q.add('predict', { uploadKey: 'a', requestId: 'a', deadline: Date.now() + 60000, replyTo: 'x' });
     const [a, b] = await Promise.all([queues.waiting('lgbm'), queues.waiting('lgbm')]);
     expect([a, b]).toEqual([1, 1]);
     await q.add('predict', { uploadKey: 'b', requestId: 'b', deadline: Date.now() + 60000, replyTo: 'x' });
     expect(await queues.waiting('lgbm')).toBe(1); // cached
-    const fresh = new ModelQueues(redis, { depthCacheMs: 0 });
+    const fresh = new ModelQueues(r.redis, { depthCacheMs: 0 });
     expect(await fresh.waiting('lgbm')).toBe(2);
     await Promise.all([queues.close(), fresh.close()]);
   });
