@@ -57,7 +57,9 @@ export async function hostileCorpus(photo: Buffer, opts: { maxUploadBytes: numbe
     { name: 'truncated JPEG (first third)', send: file(photo.subarray(0, Math.floor(photo.length / 3)), 'truncated.jpg', 'image/jpeg'), expect: undecodable },
     { name: 'truncated JPEG (3000 bytes, named .png)', send: file(photo.subarray(0, 3000), 'truncated.png', 'image/png'), expect: undecodable },
     { name: 'truncated PNG (first third)', send: file(png.subarray(0, Math.floor(png.length / 3)), 'truncated.png', 'image/png'), expect: undecodable },
-    { name: 'JPEG headers + garbage scan', send: file(jpegHeadWithGarbage(photo, garbage(30_000, 9)), 'garbage.jpg', 'image/jpeg'), expect: undecodable },
+    // The frame claims 2000x2000 so 8 KB of junk scan data can never fill it, whatever the source photo's
+    // size (junk that does fill a small frame decodes to junk pixels: a valid image).
+    { name: 'JPEG headers + garbage scan', send: file(jpegHeadWithGarbage(forgeJpegSize(photo, 2000, 2000), garbage(8_000, 9)), 'garbage.jpg', 'image/jpeg'), expect: undecodable },
     { name: 'PNG IHDR + garbage IDAT', send: file(Buffer.concat([PNG_SIGNATURE, pngIhdr(640, 480, 8, 2), pngChunk('IDAT', garbage(20_000, 10)), pngChunk('IEND', Buffer.alloc(0))]), 'garbage.png', 'image/png'), expect: undecodable },
 
     // Decompression bombs: refused from the header's dimensions, before any pixel buffer exists (415).
