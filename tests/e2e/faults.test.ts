@@ -132,7 +132,13 @@ maybe('e2e faults: killed actors, dead types, deadlines, Redis outages, dying ga
     expect(r.status).toBe(504);
     expect(r.body.error.code).toBe('timeout');
     expect(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).toEqual({ waiting: 0, active: 0, delayed: 0, prioritized: 0 });
-    expect(await client.keys('cataract:upload:*')).toEqual([]);
+    // The upload is released as the request ends (right after the reply is written).
+    let uploads = await client.keys('cataract:upload:*');
+    for (let i = 0; i < 40 && uploads.length > 0; i++) {
+      await sleep(50);
+      uploads = await client.keys('cataract:upload:*');
+    }
+    expect(uploads).toEqual([]);
     process.kill(actor.pid, 'SIGCONT');
     await waitForHealth(cluster.base, (x) => x.status === 'ok', { timeoutMs: 30000 });
     await sleep(500);

@@ -33,8 +33,8 @@ export interface UploadOptions {
 /**
  * multer in memory with hard limits (one file of at most maxBytes, few small fields), then the
  * cheap content check: magic bytes + header dimensions via @cataract/imaging's checkImageHeader (no
- * pixel decode, pixel-count limit against decompression bombs; read in JS, not by libvips, which
- * cost a third of the gateway's CPU per request). Result in res.locals.upload.
+ * pixel decode, pixel-count limit against decompression bombs; read in JS: libvips' metadata()
+ * cost ~0.22 ms of CPU and a thread-pool round trip per upload). Result in res.locals.upload.
  */
 export function imageUpload(opts: UploadOptions): RequestHandler[] {
   const parse = multer({
