@@ -4,7 +4,7 @@ describe('clip batching configuration', () => {
   it('batches clip by default (4 inputs within 5 ms, two batches in flight, 1 ORT thread) and never lgbm', () => {
     expect(loadConfig(['--model', 'clip'], {})).toMatchObject({ batching: { maxBatch: 4, maxWaitMs: 5, maxInflight: 2 }, intraOpThreads: 1, concurrency: 16 });
     expect(loadConfig(['--model', 'clip'], { CLIP_MAX_BATCH: '16' })).toMatchObject({ batching: { maxBatch: 16 }, concurrency: 32 });
-    expect(loadConfig(['--model', 'lgbm'], { CLIP_MAX_BATCH: '32' })).toMatchObject({ batching: { maxBatch: 1 }, concurrency: 8 });
+    expect(loadConfig(['--model', 'lgbm'], { CLIP_MAX_BATCH: '32' })).toMatchObject({ batching: { maxBatch: 1 }, concurrency: 16 });
   });
 
   it('reads CLIP_MAX_BATCH, CLIP_MAX_WAIT_MS, CLIP_MAX_INFLIGHT_BATCHES and ORT_INTRA_OP_THREADS', () => {
