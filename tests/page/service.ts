@@ -5,10 +5,10 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../support/ports';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const SUPERVISOR_MAIN = join(REPO_ROOT, 'apps', 'supervisor', 'dist', 'main.js');
@@ -16,17 +16,6 @@ export const SUPERVISOR_MAIN = join(REPO_ROOT, 'apps', 'supervisor', 'dist', 'ma
 export interface RunningService {
   baseUrl: string;
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function exited(child: ChildProcess, ms: number): Promise<boolean> {

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { RedisUnavailableError } from '../src/errors';
-import { ensureRedis, findExecutable, freePort, probeRedis, redact, startEmbeddedRedis } from '../src/redis-bootstrap';
+import { freePort } from '../../../tests/support/ports';
+import { ensureRedis, findExecutable, probeRedis, redact, startEmbeddedRedis } from '../src/redis-bootstrap';
 import { ORPHAN_GUARD_SCRIPT } from '../src/runtime-files';
 import { REDIS_SERVER, startTestRedis, type TestRedis } from './helpers/redis-server';
 

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findExecutable, freePort, probeRedis } from '../../src/redis-bootstrap';
+import { freePort } from '../../../../tests/support/ports';
+import { findExecutable, probeRedis } from '../../src/redis-bootstrap';
 
 /** redis-server on the PATH, or undefined (tests that need it skip visibly). */
 export const REDIS_SERVER = findExecutable('redis-server');
