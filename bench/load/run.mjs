@@ -18,7 +18,7 @@ import { runFetchLoad } from './lib/fetch-load.mjs';
 import { multipartBodies, runLoad } from './lib/load.mjs';
 import { describeSet, photoSets } from './lib/photos.mjs';
 import { writeReport } from './lib/report.mjs';
-import { ROOT } from './lib/root.mjs';
+import { ROOT, requireFromRoot } from './lib/root.mjs';
 import { jobSplit, metricsDelta, scrapeMetrics } from './lib/server-split.mjs';
 
 const { values: opt } = parseArgs({
@@ -31,7 +31,7 @@ const { values: opt } = parseArgs({
     'goal-seconds': { type: 'string', default: '15' },
     'baseline-seconds': { type: 'string', default: '5' },
     rounds: { type: 'string', default: '2' },
-    'clip-batch': { type: 'string', default: '16' },
+    'clip-batch': { type: 'string' },
     quick: { type: 'boolean', default: false },
     'no-sweep': { type: 'boolean', default: false },
     'no-goal': { type: 'boolean', default: false },
@@ -45,10 +45,14 @@ if (opt.quick) Object.assign(opt, { seconds: '5', concurrency: '8,32', sets: 'jp
 const SECONDS = Number(opt.seconds);
 const WARMUP = Number(opt.warmup);
 const BASE_S = Number(opt['baseline-seconds']);
-const CLIP_BATCH = Number(opt['clip-batch']);
 const clusterEnv = Object.fromEntries(opt.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 // --profile DIR: every gateway and actor process writes a .cpuprofile there (see profile-summary.mjs)
 const profileEnv = opt.profile ? profilingEnv(opt.profile) : {};
+// The clip actor's batch size as configured (its default, or CLIP_MAX_BATCH from --env): the
+// in-process batched baseline uses the same, and the comparison cluster matches its job concurrency.
+const actorClip = requireFromRoot(join(ROOT, 'apps/actor/dist/config.js')).loadConfig(['--model', 'clip'], { ...process.env, ...clusterEnv });
+const CLIP_BATCH = Number(opt['clip-batch'] ?? actorClip.batching.maxBatch);
+const CLIP_CONCURRENCY = actorClip.concurrency;
 const log = (...a) => process.stderr.write(`[bench:load ${new Date().toISOString().slice(11, 19)}] ${a.join(' ')}\n`);
 const load1 = () => round(loadavg()[0], 2);
 
@@ -91,7 +95,7 @@ let compare;
 try {
   if (!opt['no-goal']) result.goal = await goal();
   if (!opt['no-sweep']) result.sweep = await sweep();
-  if (!opt['no-clip-compare'] && opt.endpoints.includes('clip')) compare = await startCluster({ ...clusterEnv, LGBM_ACTORS: '0', CLIP_ACTORS: '1', CLIP_MAX_BATCH: '1', ACTOR_CONCURRENCY: String(2 * CLIP_BATCH) });
+  if (!opt['no-clip-compare'] && opt.endpoints.includes('clip')) compare = await startCluster({ ...clusterEnv, LGBM_ACTORS: '0', CLIP_ACTORS: '1', CLIP_MAX_BATCH: '1', ACTOR_CONCURRENCY: String(CLIP_CONCURRENCY) });
   if (compare) result.clip_batching = await clipBatching();
 } finally {
   await compare?.stop();
@@ -132,7 +136,9 @@ async function goal() {
     const cpu = cpuPerRequest(cpu0, snap(cluster), ac.ok);
     const split = await jobSplit(cluster.redisUrl, 'lgbm', t0, Date.now());
     log(`goal round ${r + 1}: fetch client c=50 (the check's)`);
+    const fcpu0 = snap(cluster);
     const fetchRun = await runFetchLoad({ url, photo, connections: 50, seconds: Number(opt['goal-seconds']) });
+    fetchRun.cpu_ms_per_request = cpuPerRequest(fcpu0, snap(cluster), fetchRun.ok);
     rounds.push({
       load_average: load1(),
       bare_decode_img_per_s: bare,
@@ -191,7 +197,7 @@ async function clipBatching() {
     row.ratio = round(row.batched.rps / row.batch1.rps, 2);
     rounds.push(row);
   }
-  return { endpoint: '/predict_clip', connections: 32, photos: 'jpeg', max_batch: CLIP_BATCH, rounds };
+  return { endpoint: '/predict_clip', connections: 32, photos: 'jpeg', max_batch: actorClip.batching.maxBatch, max_wait_ms: actorClip.batching.maxWaitMs, actor_concurrency: CLIP_CONCURRENCY, rounds };
 }
 
 function profilingEnv(dir) {
