@@ -137,7 +137,7 @@ withRedis(`supervisor process${skipped}`, () => {
   });
 
   it('children and the embedded Redis do not outlive a SIGKILLed supervisor', async () => {
-    const s = supervisor({ REDIS_URL: await deadRedisUrl() });
+    const s = supervisor({ REDIS_URL: await deadRedisUrl(), LGBM_ACTORS: '1' });
     const pids = await s.waitForChildren(['gateway', 'lgbm-actor-1', 'clip-actor-1']);
     const embedded = await s.waitForLog(/embedded default/);
     const [url, dir] = [String(embedded.redis), String(embedded.dir)];

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors';
@@ -12,7 +13,7 @@ const millis = (fallback: number) => z.coerce.number().int().min(1).default(fall
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8001),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
-  LGBM_ACTORS: count(1),
+  LGBM_ACTORS: count(defaultLgbmActors()),
   CLIP_ACTORS: count(1),
   MODELS_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'models')),
   SHUTDOWN_GRACE_MS: millis(10_000),
@@ -38,6 +39,18 @@ export interface SupervisorConfig {
   logLevel: string;
   gatewayEntry: string;
   actorEntry: string;
+}
+
+/**
+ * lgbm actors when LGBM_ACTORS is not set: one per CPU, at most 4. An lgbm actor's feature code
+ * runs on its one JS thread, which is what limits it: on the 2-core bench machine, /predict_lgbm at
+ * 50 connections reached 0.68x / 0.71x of the in-process baseline with one actor (85.6 / 92.6 req/s,
+ * bench/results/load-2026-11-26T16-07-45-goal-quiet.json) and 0.80x with two (149.5 req/s,
+ * ...T16-14-59-lgbm2.json, `npm run bench:load -- --env LGBM_ACTORS=2`). A clip actor already spreads its work over threads
+ * (inference in a worker thread, decoding in libuv's pool), and batches better alone: 1.
+ */
+export function defaultLgbmActors(cpus = availableParallelism()): number {
+  return Math.max(1, Math.min(4, cpus));
 }
 
 /** Reads the supervisor's settings from the environment; an empty variable counts as unset. */

@@ -29,14 +29,14 @@ describe('planCluster', () => {
   });
 
   it('a model missing on disk gets no actor and is not served', () => {
-    const plan = planCluster(loadConfig({}), [present('lgbm'), absent('clip')], 'redis://x:1');
+    const plan = planCluster(loadConfig({ LGBM_ACTORS: '1' }), [present('lgbm'), absent('clip')], 'redis://x:1');
     expect(plan.served).toEqual(['lgbm']);
     expect(plan.actors.map((a) => a.name)).toEqual(['lgbm-actor-1']);
     expect(plan.gateway.env.SERVED_MODELS).toBe('lgbm');
   });
 
   it('a model asked for with 0 actors is not served either', () => {
-    const plan = planCluster(loadConfig({ CLIP_ACTORS: '0' }), [present('lgbm'), present('clip')], 'redis://x:1');
+    const plan = planCluster(loadConfig({ LGBM_ACTORS: '1', CLIP_ACTORS: '0' }), [present('lgbm'), present('clip')], 'redis://x:1');
     expect(plan.served).toEqual(['lgbm']);
     expect(plan.actors).toHaveLength(1);
   });

@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { loadConfig, REPO_ROOT } from '../src/config';
+import { defaultLgbmActors, loadConfig, REPO_ROOT } from '../src/config';
 import { ConfigError } from '../src/errors';
 
 describe('loadConfig', () => {
@@ -7,12 +8,16 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c.port).toBe(8001);
     expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
-    expect(c.actors).toEqual({ lgbm: 1, clip: 1 });
+    expect(c.actors).toEqual({ lgbm: Math.min(4, availableParallelism()), clip: 1 });
     expect(c.modelsDir).toBe(path.join(REPO_ROOT, 'models'));
     expect(c.shutdownGraceMs).toBe(10_000);
     expect(c.restart).toEqual({ initialMs: 500, maxMs: 10_000, resetAfterMs: 30_000 });
     expect(c.gatewayEntry).toBe(path.join(REPO_ROOT, 'apps/gateway/dist/main.js'));
     expect(c.actorEntry).toBe(path.join(REPO_ROOT, 'apps/actor/dist/main.js'));
+  });
+
+  it('starts one lgbm actor per CPU, between 1 and 4', () => {
+    expect([1, 2, 3, 4, 8, 64].map((cpus) => defaultLgbmActors(cpus))).toEqual([1, 2, 3, 4, 4, 4]);
   });
 
   it('reads the environment and treats empty values as unset', () => {

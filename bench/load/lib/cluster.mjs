@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuSeconds, descendants, freePort, sleep, startRedis } from './processes.mjs';
-import { ROOT } from './root.mjs';
+import { ROOT, requireFromRoot } from './root.mjs';
 
 const SUPERVISOR = join(ROOT, 'apps/supervisor/dist/main.js');
 
@@ -36,7 +36,8 @@ export async function startCluster(env = {}) {
     }
   };
   const exited = new Promise((r) => child.once('exit', r));
-  const want = { lgbm: Number(env.LGBM_ACTORS ?? 1), clip: Number(env.CLIP_ACTORS ?? 1) };
+  // the actor counts the supervisor will start (its own defaults, from its built config)
+  const want = requireFromRoot(join(ROOT, 'apps/supervisor/dist/config.js')).loadConfig({ ...process.env, ...env }).actors;
   const stop = async () => {
     try {
       process.kill(-child.pid, 'SIGTERM'); // the supervisor stops its children in order
