@@ -15,12 +15,11 @@
  * ../shared/data/cataract/train (synthetic noise images when absent, said in the output).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
+import { cpuSeconds, startRedis } from './load/lib/processes.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const require = createRequire(join(ROOT, 'package.json'));
@@ -71,40 +70,6 @@ async function loadPhotos(n) {
     photos.push(await sharp(raw, { raw: { width: 400, height: 300, channels: 3 } }).jpeg({ quality: 88 }).toBuffer());
   }
   return { source: `synthetic 400x300 JPEGs (${n}; ../shared absent)`, photos };
-}
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
-  probe.on('error', () => undefined); // refused until redis-server listens; it retries
-  await probe.connect().catch(() => undefined);
-  await probe.ping();
-  probe.disconnect();
-  return { url, stop: () => new Promise((r) => { child.once('exit', () => { rmSync(dir, { recursive: true, force: true }); r(); }); child.kill('SIGTERM'); }) };
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return undefined;
-  }
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -233,7 +198,7 @@ async function runRound(redisUrl, uploads, cfg, seconds = SECONDS, start = async
     config: cfg.name,
     images_per_s: counted / elapsed,
     // Load-independent: the actor's own CPU per image (the machine may be shared).
-    actor_cpu_ms_per_image: c0 !== undefined && c1 !== undefined ? ((c1 - c0) * 1000) / counted : NaN,
+    actor_cpu_ms_per_image: c1 > c0 ? ((c1 - c0) * 1000) / counted : NaN, // cpuSeconds reads 0 once the actor is gone
     p50_ms: median(latencies),
     p95_ms: pct(latencies, 0.95),
     avg_batch_size: batches ? (s1.batched_inputs - s0.batched_inputs) / batches : 1,
