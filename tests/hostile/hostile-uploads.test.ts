@@ -13,7 +13,7 @@ import { assertBuilt, ManagedProcess, spawnActor, spawnGateway, waitForHealth } 
 import { RedisServer, redisServerAvailable, startRedis } from '../support/redis';
 import { HostileCase, hostileCorpus, Send } from './corpus';
 import { FuzzSeed, fuzzCorpus } from './fuzz';
-import { childPids, isAlive, procAvailable } from './process-tree';
+import { childPids, isAlive, procAvailable } from '../support/proc-inspect';
 import { multipartPart, multipartRequest, rawRequest } from './raw-http';
 import { SteadyClient, steadyClient } from './steady-client';
 

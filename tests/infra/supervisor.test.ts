@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { freePort, probeRedis } from '../../apps/supervisor/src/redis-bootstrap';
 import { REDIS_SERVER, startTestRedis, type TestRedis } from '../../apps/supervisor/test/helpers/redis-server';
-import { isAlive, SupervisorProcess, waitFor } from './helpers/supervisor-process';
+import { isAlive } from '../support/proc-inspect';
+import { SupervisorProcess, waitFor } from './helpers/supervisor-process';
 
 const withRedis = REDIS_SERVER ? describe : describe.skip;
 const skipped = REDIS_SERVER ? '' : ' (skipped: redis-server not on PATH)';

@@ -1,10 +1,13 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
  * Linux /proc readers for fault tests: which processes exist (children, or carrying a marker in
  * their command line or environment), how much memory one holds, and which TCP connections it
  * owns. Reads only; a process that vanishes mid-read is simply skipped.
  */
+
+/** Whether process trees can be read (Linux /proc); tests that need it skip visibly without it. */
+export const procAvailable = existsSync('/proc/self/stat');
 
 function read(path: string): string | undefined {
   try {

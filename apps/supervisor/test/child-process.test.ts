@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { isAlive } from '../../../tests/support/proc-inspect';
 import { Backoff } from '../src/backoff';
 import { SupervisedChild, type ChildExit } from '../src/child-process';
 
@@ -14,14 +15,6 @@ const node = (script: string, env: NodeJS.ProcessEnv = {}) => ({
   env: { ...process.env, ...env },
   stdio: 'ignore' as StdioOptions,
 });
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const nextExit = (child: SupervisedChild) => new Promise<ChildExit>((resolve) => child.once('exit', resolve));
 const nextSpawn = (child: SupervisedChild) => new Promise<number>((resolve) => child.once('spawn', resolve));
 /** The first line a started child (spawned with a piped stdout) prints. */
@@ -63,7 +56,7 @@ describe('SupervisedChild', () => {
     expect(await exit).toMatchObject({ signal: 'SIGKILL', restartInMs: 50 });
     const newPid = await second;
     expect(newPid).not.toBe(pid);
-    expect(alive(newPid)).toBe(true);
+    expect(isAlive(newPid)).toBe(true);
   });
 
   it('stop() sends SIGTERM, waits for the exit and does not restart', async () => {
@@ -98,8 +91,8 @@ describe('SupervisedChild', () => {
     const exit = nextExit(child);
     await child.stop(300);
     expect(await exit).toMatchObject({ signal: 'SIGKILL', restartInMs: null });
-    for (let i = 0; i < 50 && alive(grandchild); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(alive(grandchild)).toBe(false);
+    for (let i = 0; i < 50 && isAlive(grandchild); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(isAlive(grandchild)).toBe(false);
   });
 
   it('a command that cannot be spawned counts as a crash: reported, retried, no exception', async () => {

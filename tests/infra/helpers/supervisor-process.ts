@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive } from '../../support/proc-inspect';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SUPERVISOR_MAIN = path.join(ROOT, 'apps/supervisor/dist/main.js');
@@ -15,15 +16,6 @@ export interface ChildEvent {
   t: number;
   argv?: string[];
   env?: Record<string, string | undefined>;
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Polls `check` until it returns a truthy value; throws with `what` after `timeoutMs`. */
