@@ -270,7 +270,10 @@ async function send(url: string, how: Send): Promise<Outcome> {
     }
     return { status, code: body?.error?.code, ...(status === 503 && { retryAfter: headers.get('retry-after') }) };
   } catch (err) {
-    return { status: (err as Error).name === 'TimeoutError' ? 'hang' : `network error: ${(err as Error).message}` };
+    // the cause (ECONNRESET, other side closed, ...) says which end gave up, should this ever fail
+    const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+    const why = cause ? ` (${cause.code ?? cause.message})` : '';
+    return { status: (err as Error).name === 'TimeoutError' ? 'hang' : `network error: ${(err as Error).message}${why}` };
   }
 }
 
