@@ -19,6 +19,12 @@ import type { ReplyListener } from './reply-listener';
 export interface StoredUpload {
   readonly key: string;
   readonly bytes: number;
+  /**
+   * Settles when Redis has answered the SET. The SET is written before any job that reads the
+   * key (same connection, commands run in order), so a job need not wait for it: predict() checks
+   * it together with its own enqueue, which saves the gateway a round trip per request.
+   */
+  readonly stored: Promise<void>;
   /** Delete the bytes (idempotent); call when the request ends, however it ends. */
   release(): Promise<void>;
 }
@@ -55,15 +61,18 @@ export class ModelClient {
     private readonly opts: ModelClientOptions,
   ) {}
 
-  async storeUpload(bytes: Buffer, ctx: RequestContext): Promise<StoredUpload> {
+  /** Sends the SET and returns at once; `stored` says whether it landed. Throws 503 if Redis is down. */
+  storeUpload(bytes: Buffer, ctx: RequestContext): StoredUpload {
     this.assertRedis();
     const key = redisKeys.upload(randomUUID());
     const ttl = Math.max(1, ctx.deadline - Date.now()) + (this.opts.uploadTtlMarginMs ?? 2000);
-    await this.redisCall(() => this.redis.set(key, bytes, 'PX', ttl));
+    const stored = this.redisCall(() => this.redis.set(key, bytes, 'PX', ttl)).then(() => undefined);
+    stored.catch(() => undefined); // observed by predict(); never unhandled
     let released = false;
     return {
       key,
       bytes: bytes.length,
+      stored,
       release: async () => {
         if (released) return;
         released = true;
@@ -93,14 +102,16 @@ export class ModelClient {
     );
     added.catch(() => undefined); // observed below or by withdraw()
     try {
-      await Promise.race([added, ended.promise]);
+      // A failed SET fails the request (503) and withdraws the job, which would find no upload.
+      await Promise.race([Promise.all([upload.stored, added]), ended.promise]);
       pending.enqueued();
       const result = await Promise.race([pending.promise, ended.promise]);
       this.opts.onResult?.(model, result, ctx.requestId);
       if (result.status === 'rejected') throw new UnsupportedImageError(result.error.code, result.error.message);
       return result;
     } catch (err) {
-      withdraw = err instanceof DeadlineExceededError || err instanceof ClientGoneError || err instanceof NoActorError || err instanceof RedisUnavailableError;
+      withdraw =
+        err instanceof DeadlineExceededError || err instanceof ClientGoneError || err instanceof NoActorError || err instanceof RedisUnavailableError;
       throw err;
     } finally {
       pending.cancel();

@@ -48,7 +48,8 @@ maybe('ModelClient (private redis-server)', () => {
 
   it('stores an upload once with a TTL past the deadline and deletes it on release', async () => {
     const bytes = Buffer.from([1, 2, 3, 255]);
-    const up = await client.storeUpload(bytes, ctx(2000));
+    const up = client.storeUpload(bytes, ctx(2000));
+    await up.stored;
     expect(await redis.getBuffer(up.key)).toEqual(bytes);
     const ttl = await redis.pttl(up.key);
     expect(ttl).toBeGreaterThan(2000);
@@ -138,6 +139,23 @@ maybe('ModelClient (private redis-server)', () => {
     expect(err).toMatchObject({ status: 415, code: 'undecodable_image' });
   });
 
+  it('a failed upload SET answers 503 and withdraws the job enqueued beside it', async () => {
+    await redis.set(
+      redisKeys.actor('lgbm', 'idle'),
+      JSON.stringify({ id: 'idle', model: 'lgbm', pid: 1, host: 'h', model_version: 'v', started: new Date().toISOString(), last_seen: new Date().toISOString(), jobs_done: 0, concurrency: 1 }),
+      'PX',
+      HEARTBEAT.ttlMs,
+    );
+    await redis.sadd(redisKeys.actorIndex('lgbm'), 'idle');
+    const set = jest.spyOn(redis, 'set').mockImplementationOnce((() => Promise.reject(new Error('OOM command not allowed'))) as never);
+    const c = ctx(5000);
+    const up = client.storeUpload(Buffer.from('x'), c);
+    await expect(client.predict('lgbm', up, c)).rejects.toBeInstanceOf(RedisUnavailableError);
+    expect(set).toHaveBeenCalledTimes(1);
+    expect(await queues.get('lgbm').getWaitingCount()).toBe(0);
+    expect(await redis.exists(up.key)).toBe(0);
+  });
+
   it('stops waiting and withdraws the job when the client goes away', async () => {
     await redis.set(
       redisKeys.actor('lgbm', 'slow'),
@@ -157,7 +175,9 @@ maybe('ModelClient (private redis-server)', () => {
 
   it('503 redis_unavailable at once while Redis is unreachable', async () => {
     redis.disconnect();
-    await expect(client.storeUpload(Buffer.from('x'), ctx())).rejects.toBeInstanceOf(RedisUnavailableError);
-    await expect(client.predict('lgbm', { key: 'k', bytes: 1, release: async () => undefined }, ctx())).rejects.toBeInstanceOf(RedisUnavailableError);
+    // refused up front (status no longer ready) or by the SET itself: a 503 either way
+    await expect(Promise.resolve().then(() => client.storeUpload(Buffer.from('x'), ctx()).stored)).rejects.toBeInstanceOf(RedisUnavailableError);
+    const upload = { key: 'k', bytes: 1, stored: Promise.resolve(), release: async () => undefined };
+    await expect(client.predict('lgbm', upload, ctx())).rejects.toBeInstanceOf(RedisUnavailableError);
   });
 });

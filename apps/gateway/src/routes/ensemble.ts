@@ -41,7 +41,7 @@ export function ensembleRouter(deps: EnsembleRouteDeps): { router: Router; endpo
     const ctx = { requestId: String(req.id), deadline: res.locals.deadline, signal: clientGoneSignal(res) };
     let upload;
     try {
-      upload = await deps.client.storeUpload(image.buffer, ctx);
+      upload = deps.client.storeUpload(image.buffer, ctx);
       const answer = await predictor.predict(upload, ctx, res.locals.strategy ?? 'weighted');
       const processingSeconds = (performance.now() - res.locals.receivedAt) / 1000;
       const body = toEnsembleResponse(answer, deps.settings.weights, { requestId: String(req.id), processingSeconds });

@@ -36,7 +36,7 @@ export function predictHandler(client: ModelClient, model: ModelType, retain?: R
     const ctx = { requestId: String(req.id), deadline: res.locals.deadline, signal: clientGoneSignal(res) };
     let upload;
     try {
-      upload = await client.storeUpload(image.buffer, ctx);
+      upload = client.storeUpload(image.buffer, ctx);
       const result = await client.predict(model, upload, ctx);
       const body = toPredictionResponse(model, result, req, res);
       await retain?.(req, res, { endpoint: `/predict_${model}`, results: { [model]: retainedResult(result) }, answer: body });
