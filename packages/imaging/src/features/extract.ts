@@ -1,7 +1,7 @@
 import { DecodeLimits } from '../probe';
 import { openImage, toRgb8 } from '../pipeline';
 import { colourPlanes } from './colour';
-import { colourStats } from './colour-stats';
+import { COLOUR_STAT_COUNT, COLOUR_STAT_NAMES, colourStats } from './colour-stats';
 import {
   CENTRE_PERCENTILES,
   LBP_REGIONS,
@@ -39,6 +39,68 @@ export async function extractLgbmFeatures(buf: Buffer, opts: DecodeLimits = {}):
 }
 
 /**
+ * Output position of every value computed below, resolved from the feature names once at load
+ * time (building ~140 name strings and a Map per image cost more than some of the statistics).
+ */
+const SLOT = (() => {
+  const position = new Map(LGBM_FEATURE_SET.names.map((name, k) => [name, k]));
+  const at = (name: string) => {
+    const k = position.get(name);
+    if (k === undefined) throw new Error(`feature ${name} is not in ${LGBM_FEATURE_SET.name} v${LGBM_FEATURE_SET.version}`);
+    return k;
+  };
+  const rings = (stat: string) => Array.from({ length: RADIAL_RINGS }, (_, k) => at(`eye_ring${k}_${stat}`));
+  const percentiles = (prefix: string, quantiles: readonly number[]) => quantiles.map((q) => at(`${prefix}_${percentileName(q)}`));
+  return {
+    colour: REGIONS.map((region) => COLOUR_STAT_NAMES.map((stat) => at(`${region}_${stat}`))),
+    gradMean: REGIONS.map((region) => at(`${region}_grad_mean`)),
+    gradStd: REGIONS.map((region) => at(`${region}_grad_std`)),
+    regionPercentiles: ([['centre', CENTRE_PERCENTILES], ['ring', RING_PERCENTILES], ['outer', OUTER_PERCENTILES]] as const).map(
+      ([region, quantiles]) => ({ region: REGIONS.indexOf(region), quantiles, slots: percentiles(`${region}_l`, quantiles) }),
+    ),
+    centreP05: at('centre_l_p05'),
+    ringP50: at('ring_l_p50'),
+    contrastCentreP05RingP50: at('contrast_centre_l_p05_minus_ring_l_p50'),
+    contrastCentreRingMean: at('contrast_centre_l_mean_minus_ring_l_mean'),
+    contrastCentreOuterMean: at('contrast_centre_l_mean_minus_outer_l_mean'),
+    lbp: LBP_REGIONS.map((region) => ({ region: REGIONS.indexOf(region), slots: LBP_BIN_NAMES.map((bin) => at(`${region}_lbp_${bin}`)) })),
+    eyeLimbusStep: at('eye_limbus_step'),
+    eyeRadius: at('eye_radius'),
+    eyeOffsetX: at('eye_offset_x'),
+    eyeOffsetY: at('eye_offset_y'),
+    ringL: rings('l_mean'),
+    ringWhite: rings('white_frac'),
+    ringSat: rings('sat_mean'),
+    pupilL: percentiles('eye_pupil_l', PUPIL_PERCENTILES),
+    irisL: percentiles('eye_iris_l', IRIS_PERCENTILES),
+    pupilWhite: at('eye_pupil_white_frac'),
+    pupilLabB: at('eye_pupil_lab_b_mean'),
+    pupilSat: at('eye_pupil_sat_mean'),
+    pupilDark: at('eye_pupil_dark_frac'),
+    irisSat: at('eye_iris_sat_mean'),
+    irisChroma: at('eye_iris_chroma_mean'),
+    pupilIrisP50: at('eye_contrast_pupil_l_p50_minus_iris_l_p50'),
+    pupilP05IrisP25: at('eye_contrast_pupil_l_p05_minus_iris_l_p25'),
+    lensRadiusRatio: at('lens_radius_ratio'),
+    lensContrast: at('lens_contrast'),
+    lensAbsContrast: at('lens_abs_contrast'),
+    lensL: percentiles('lens_l', LENS_PERCENTILES),
+    lensWhite: at('lens_white_frac'),
+    lensLabB: at('lens_lab_b_mean'),
+    lensSat: at('lens_sat_mean'),
+    lensDark: at('lens_dark_frac'),
+  };
+})();
+
+const [CENTRE, RING, OUTER] = [0, 1, 2];
+const L_MEAN = COLOUR_STAT_NAMES.indexOf('l_mean');
+
+/** Texture and locator grids, reused across calls (every value taken from them is a copied number). */
+const texturePlane = new Float32Array(TEXTURE_SIZE * TEXTURE_SIZE);
+const locatorPlane = new Float32Array(TEXTURE_SIZE * TEXTURE_SIZE);
+const halved = new Float32Array(TEXTURE_SIZE * TEXTURE_SIZE);
+
+/**
  * Pure part of the extractor: the feature vector of a WORKING_SIZE x WORKING_SIZE RGB uint8 image.
  * Exposed for tools that already hold normalised pixels.
  */
@@ -47,82 +109,78 @@ export function featuresFromWorkingImage(rgb: Uint8Array): Float64Array {
   if (rgb.length !== pixels * 3) {
     throw new RangeError(`expected ${WORKING_SIZE}x${WORKING_SIZE} RGB (${pixels * 3} bytes), got ${rgb.length}`);
   }
-  const regions = regionMap(WORKING_SIZE);
-  const textureRegions = regionMap(TEXTURE_SIZE);
-  const planes = colourPlanes(rgb, pixels);
-  const texturePlane = binomialBlur(halveSquare(planes.lightness, WORKING_SIZE), TEXTURE_SIZE);
-
-  const values = new Map<string, number>();
-  const colour = colourStats(planes, regions);
-  const gradients = gradientStats(texturePlane, textureRegions);
-  REGIONS.forEach((region, r) => {
-    for (const [stat, v] of Object.entries(colour[r])) values.set(`${region}_${stat}`, v);
-    values.set(`${region}_grad_mean`, gradients[r].mean);
-    values.set(`${region}_grad_std`, gradients[r].std);
-  });
-
-  const percentileGroups = [
-    ['centre', CENTRE_PERCENTILES],
-    ['ring', RING_PERCENTILES],
-    ['outer', OUTER_PERCENTILES],
-  ] as const;
-  for (const [region, quantiles] of percentileGroups) {
-    const found = regionPercentiles(planes.lightness, regions, REGIONS.indexOf(region), quantiles);
-    quantiles.forEach((q, k) => values.set(`${region}_l_${percentileName(q)}`, found[k]));
-  }
-
-  const get = (name: string) => values.get(name)!;
-  values.set('contrast_centre_l_p05_minus_ring_l_p50', get('centre_l_p05') - get('ring_l_p50'));
-  values.set('contrast_centre_l_mean_minus_ring_l_mean', get('centre_l_mean') - get('ring_l_mean'));
-  values.set('contrast_centre_l_mean_minus_outer_l_mean', get('centre_l_mean') - get('outer_l_mean'));
-
-  for (const region of LBP_REGIONS) {
-    const hist = lbpHistogram(texturePlane, textureRegions, REGIONS.indexOf(region));
-    LBP_BIN_NAMES.forEach((bin, k) => values.set(`${region}_lbp_${bin}`, hist[k]));
-  }
-
+  // NaN marks "not computed": checked at the end, so a missing value is never a silent 0.
+  const out = new Float64Array(LGBM_FEATURE_SET.names.length).fill(NaN);
+  const planes = colourPlanes(rgb);
+  binomialBlur(halveSquare(planes.lightness, WORKING_SIZE, halved), TEXTURE_SIZE, texturePlane);
+  writeRegionFeatures(out, planes.lightness);
   // v2: the same statistics relative to the located eye. The locator grid is the texture grid
   // blurred once more: the circle search wants smooth profiles, not iris texture.
-  const locatorPlane = binomialBlur(texturePlane, TEXTURE_SIZE);
-  const eye = locateEye(locatorPlane, LOCATOR_SIZE);
-  values.set('eye_limbus_step', eye.score);
-  values.set('eye_radius', eye.r / LOCATOR_SIZE);
-  values.set('eye_offset_x', (eye.x - LOCATOR_SIZE / 2) / LOCATOR_SIZE);
-  values.set('eye_offset_y', (eye.y - LOCATOR_SIZE / 2) / LOCATOR_SIZE);
-  const es = eyeStats(planes, WORKING_SIZE, eye);
-  for (let k = 0; k < RADIAL_RINGS; k++) {
-    values.set(`eye_ring${k}_l_mean`, es.ringL[k]);
-    values.set(`eye_ring${k}_white_frac`, es.ringWhite[k]);
-    values.set(`eye_ring${k}_sat_mean`, es.ringSat[k]);
-  }
-  PUPIL_PERCENTILES.forEach((q, k) => values.set(`eye_pupil_l_${percentileName(q)}`, es.pupilL[k]));
-  IRIS_PERCENTILES.forEach((q, k) => values.set(`eye_iris_l_${percentileName(q)}`, es.irisL[k]));
-  values.set('eye_pupil_white_frac', es.pupilWhite);
-  values.set('eye_pupil_lab_b_mean', es.pupilLabB);
-  values.set('eye_pupil_sat_mean', es.pupilSat);
-  values.set('eye_pupil_dark_frac', es.pupilDark);
-  values.set('eye_iris_sat_mean', es.irisSat);
-  values.set('eye_iris_chroma_mean', es.irisChroma);
-  values.set('eye_contrast_pupil_l_p50_minus_iris_l_p50', es.pupilL[2] - es.irisL[1]);
-  values.set('eye_contrast_pupil_l_p05_minus_iris_l_p25', es.pupilL[0] - es.irisL[0]);
-  const pupil = locatePupil(locatorPlane, LOCATOR_SIZE, eye);
-  values.set('lens_radius_ratio', pupil.r / eye.r);
-  values.set('lens_contrast', pupil.contrast);
-  values.set('lens_abs_contrast', Math.abs(pupil.contrast));
-  const lens = lensStats(planes, WORKING_SIZE, pupil);
-  LENS_PERCENTILES.forEach((q, k) => values.set(`lens_l_${percentileName(q)}`, lens.l[k]));
-  values.set('lens_white_frac', lens.white);
-  values.set('lens_lab_b_mean', lens.labB);
-  values.set('lens_sat_mean', lens.sat);
-  values.set('lens_dark_frac', lens.dark);
-
-  const names = LGBM_FEATURE_SET.names;
-  const out = new Float64Array(names.length);
-  for (let k = 0; k < names.length; k++) {
-    const v = values.get(names[k]);
-    // A missing name is a programming error in this file; never emit a silent 0.
-    if (v === undefined || !Number.isFinite(v)) throw new Error(`feature ${names[k]} not computed (${v})`);
-    out[k] = v;
+  binomialBlur(texturePlane, TEXTURE_SIZE, locatorPlane);
+  writeEyeFeatures(out);
+  for (let k = 0; k < out.length; k++) {
+    // A value left unwritten is a programming error in this file; never emit a silent 0.
+    if (!Number.isFinite(out[k])) throw new Error(`feature ${LGBM_FEATURE_SET.names[k]} not computed (${out[k]})`);
   }
   return out;
+}
+
+/** v1's features: statistics of the fixed concentric regions (colour planes and texture grid). */
+function writeRegionFeatures(out: Float64Array, lightness: Float32Array): void {
+  const regions = regionMap(WORKING_SIZE);
+  const textureRegions = regionMap(TEXTURE_SIZE);
+  const colour = colourStats();
+  const gradients = gradientStats(texturePlane, textureRegions);
+  for (let r = 0; r < REGIONS.length; r++) {
+    SLOT.colour[r].forEach((slot, s) => (out[slot] = colour[r * COLOUR_STAT_COUNT + s]));
+    out[SLOT.gradMean[r]] = gradients[r].mean;
+    out[SLOT.gradStd[r]] = gradients[r].std;
+  }
+  for (const { region, quantiles, slots } of SLOT.regionPercentiles) {
+    const found = regionPercentiles(lightness, regions, region, quantiles);
+    slots.forEach((slot, k) => (out[slot] = found[k]));
+  }
+  const lMean = (region: number) => colour[region * COLOUR_STAT_COUNT + L_MEAN];
+  out[SLOT.contrastCentreP05RingP50] = out[SLOT.centreP05] - out[SLOT.ringP50];
+  out[SLOT.contrastCentreRingMean] = lMean(CENTRE) - lMean(RING);
+  out[SLOT.contrastCentreOuterMean] = lMean(CENTRE) - lMean(OUTER);
+  for (const { region, slots } of SLOT.lbp) {
+    const hist = lbpHistogram(texturePlane, textureRegions, region);
+    slots.forEach((slot, k) => (out[slot] = hist[k]));
+  }
+}
+
+/** v2's features: the located eye (on locatorPlane), its radial profile, pupil, iris and lens. */
+function writeEyeFeatures(out: Float64Array): void {
+  const eye = locateEye(locatorPlane, LOCATOR_SIZE);
+  out[SLOT.eyeLimbusStep] = eye.score;
+  out[SLOT.eyeRadius] = eye.r / LOCATOR_SIZE;
+  out[SLOT.eyeOffsetX] = (eye.x - LOCATOR_SIZE / 2) / LOCATOR_SIZE;
+  out[SLOT.eyeOffsetY] = (eye.y - LOCATOR_SIZE / 2) / LOCATOR_SIZE;
+  const es = eyeStats(eye);
+  for (let k = 0; k < RADIAL_RINGS; k++) {
+    out[SLOT.ringL[k]] = es.ringL[k];
+    out[SLOT.ringWhite[k]] = es.ringWhite[k];
+    out[SLOT.ringSat[k]] = es.ringSat[k];
+  }
+  SLOT.pupilL.forEach((slot, k) => (out[slot] = es.pupilL[k]));
+  SLOT.irisL.forEach((slot, k) => (out[slot] = es.irisL[k]));
+  out[SLOT.pupilWhite] = es.pupilWhite;
+  out[SLOT.pupilLabB] = es.pupilLabB;
+  out[SLOT.pupilSat] = es.pupilSat;
+  out[SLOT.pupilDark] = es.pupilDark;
+  out[SLOT.irisSat] = es.irisSat;
+  out[SLOT.irisChroma] = es.irisChroma;
+  out[SLOT.pupilIrisP50] = es.pupilL[2] - es.irisL[1];
+  out[SLOT.pupilP05IrisP25] = es.pupilL[0] - es.irisL[0];
+  const pupil = locatePupil(locatorPlane, LOCATOR_SIZE, eye);
+  out[SLOT.lensRadiusRatio] = pupil.r / eye.r;
+  out[SLOT.lensContrast] = pupil.contrast;
+  out[SLOT.lensAbsContrast] = Math.abs(pupil.contrast);
+  const lens = lensStats(pupil);
+  SLOT.lensL.forEach((slot, k) => (out[slot] = lens.l[k]));
+  out[SLOT.lensWhite] = lens.white;
+  out[SLOT.lensLabB] = lens.labB;
+  out[SLOT.lensSat] = lens.sat;
+  out[SLOT.lensDark] = lens.dark;
 }

@@ -37,19 +37,20 @@ export function lbpHistogram(plane: Float32Array, regions: RegionMap, region: nu
   const size = regions.size;
   const hist = new Float64Array(LBP_BINS);
   const offsets = NEIGHBOURS.map(([dx, dy]) => dy * size + dx);
+  const members = regions.members[region];
   let total = 0;
-  for (let y = 1; y < size - 1; y++) {
-    for (let x = 1; x < size - 1; x++) {
-      const i = y * size + x;
-      if (regions.index[i] !== region) continue;
-      const floor = plane[i] - LBP_TOLERANCE;
-      let code = 0;
-      for (let k = 0; k < 8; k++) {
-        if (plane[i + offsets[k]] >= floor) code |= 1 << k;
-      }
-      hist[UNIFORM_LABEL[code]] += 1;
-      total++;
+  for (let m = 0; m < members.length; m++) {
+    const i = members[m];
+    const x = i % size;
+    // Border pixels lack a full neighbourhood.
+    if (i < size || i >= size * (size - 1) || x === 0 || x === size - 1) continue;
+    const floor = plane[i] - LBP_TOLERANCE;
+    let code = 0;
+    for (let k = 0; k < 8; k++) {
+      if (plane[i + offsets[k]] >= floor) code |= 1 << k;
     }
+    hist[UNIFORM_LABEL[code]] += 1;
+    total++;
   }
   if (total > 0) for (let k = 0; k < LBP_BINS; k++) hist[k] /= total;
   return hist;

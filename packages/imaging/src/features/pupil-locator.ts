@@ -4,13 +4,19 @@
  * outside it, in either direction: a healthy pupil is darker than the iris, a cataract lens is often
  * lighter. Sampled on the same blurred locator grid as the iris circle.
  */
-import { EyeCircle, sampleBilinear } from './eye-locator';
+import { fillAxisTaps, sampleBilinear } from './bilinear';
+import { EyeCircle, LOCATOR_RADII, LOCATOR_SIZE } from './eye-locator';
 
 export const PUPIL_RADIUS_FRACTIONS = [0.2, 0.28, 0.36, 0.45, 0.55, 0.65] as const;
 const CENTRE_SPAN = 0.3;
 const ANGLES = 16;
 const COS = Float64Array.from({ length: ANGLES }, (_, k) => Math.cos((2 * Math.PI * k) / ANGLES));
 const SIN = Float64Array.from({ length: ANGLES }, (_, k) => Math.sin((2 * Math.PI * k) / ANGLES));
+/**
+ * The circles measured around each candidate centre, as multiples of its radius: two inside the
+ * disk (with the centre sample they make "inside") and two in the ring just outside ("outside").
+ */
+const CIRCLES = [0.4, 0.75, 1.2, 1.45] as const;
 
 export interface PupilCircle {
   /** Centre and radius on the locator grid. */
@@ -21,29 +27,87 @@ export interface PupilCircle {
   contrast: number;
 }
 
-function circleMean(p: Float32Array, size: number, x: number, y: number, r: number): number {
-  let s = 0;
-  for (let k = 0; k < ANGLES; k++) s += sampleBilinear(p, size, x + r * COS[k], y + r * SIN[k]);
-  return s / ANGLES;
+/**
+ * Bilinear taps (bilinear.ts) of every sample of one call, per axis: entry (c * PER_CENTRE +
+ * (radius * CIRCLES.length + circle) * ANGLES + angle) for the c-th candidate centre. Filled per
+ * call (they depend on the iris), sized for the largest iris; module-level constants like the
+ * plane the search copies its input into (see colour.ts on why).
+ */
+const SIZE = LOCATOR_SIZE;
+// Held as float64 (exact copies of the float32 values): spares a conversion per read.
+const PLANE = new Float64Array(SIZE * SIZE);
+const PER_CENTRE = PUPIL_RADIUS_FRACTIONS.length * CIRCLES.length * ANGLES;
+const MAX_SPAN = centreSpan(Math.max(...LOCATOR_RADII));
+const X_START = new Int32Array((2 * MAX_SPAN + 1) * PER_CENTRE);
+const X_FRAC = new Float64Array((2 * MAX_SPAN + 1) * PER_CENTRE);
+const Y_START = new Int32Array((2 * MAX_SPAN + 1) * PER_CENTRE);
+const Y_FRAC = new Float64Array((2 * MAX_SPAN + 1) * PER_CENTRE);
+
+/** Candidate centres lie within this many cells of the iris centre along x and y. */
+function centreSpan(irisRadius: number): number {
+  return Math.max(1, Math.round(CENTRE_SPAN * irisRadius));
+}
+
+/** Offsets of every circle sample along one axis: (multiple * r) * cos(angle). */
+function circleOffsets(radii: readonly number[], trig: Float64Array): Float64Array {
+  const out = new Float64Array(PER_CENTRE);
+  let e = 0;
+  for (const r of radii) {
+    for (const multiple of CIRCLES) {
+      const rho = multiple * r;
+      for (let k = 0; k < ANGLES; k++) out[e++] = rho * trig[k];
+    }
+  }
+  return out;
+}
+
+/** sampleBilinear(PLANE, SIZE, x, y) for the x of tap `xi` and the y of tap `yi`. */
+function sample(xi: number, yi: number): number {
+  const i = Y_START[yi] + X_START[xi];
+  const fx = X_FRAC[xi];
+  const fy = Y_FRAC[yi];
+  return (PLANE[i] * (1 - fx) + PLANE[i + 1] * fx) * (1 - fy) + (PLANE[i + SIZE] * (1 - fx) + PLANE[i + SIZE + 1] * fx) * fy;
+}
+
+/** Means of all circles around the centre whose taps start at xi and yi, into MEANS. */
+const MEANS = new Float64Array(PUPIL_RADIUS_FRACTIONS.length * CIRCLES.length);
+function circleMeans(xi: number, yi: number): void {
+  for (let c = 0; c < MEANS.length; c++) {
+    let s = 0;
+    for (let k = 0; k < ANGLES; k++, xi++, yi++) s += sample(xi, yi);
+    MEANS[c] = s / ANGLES;
+  }
 }
 
 /** Pupil of the iris `eye` on the blurred lightness plane (the one locateEye searched). Ties keep the first found. */
 export function locatePupil(lightness: Float32Array, size: number, eye: EyeCircle): PupilCircle {
-  const span = Math.max(1, Math.round(CENTRE_SPAN * eye.r));
+  if (size !== SIZE || lightness.length !== PLANE.length) throw new RangeError(`locatePupil needs a ${SIZE}x${SIZE} plane`);
+  const span = centreSpan(eye.r);
+  if (span > MAX_SPAN) throw new RangeError(`iris radius ${eye.r} above the largest searched (${Math.max(...LOCATOR_RADII)})`);
+  PLANE.set(lightness);
+  const radii = PUPIL_RADIUS_FRACTIONS.map((f) => Math.max(1.5, f * eye.r));
+  const shifts: number[] = [];
+  for (let d = -span; d <= span; d++) shifts.push(d);
+  fillAxisTaps(SIZE, shifts.map((d) => eye.x + d), circleOffsets(radii, COS), 1, X_START, X_FRAC);
+  fillAxisTaps(SIZE, shifts.map((d) => eye.y + d), circleOffsets(radii, SIN), SIZE, Y_START, Y_FRAC);
+
   let best: PupilCircle = { x: eye.x, y: eye.y, r: 0.4 * eye.r, contrast: 0 };
   let bestAbs = -1;
-  for (let dy = -span; dy <= span; dy++) {
-    for (let dx = -span; dx <= span; dx++) {
-      const x = eye.x + dx;
-      const y = eye.y + dy;
-      for (const f of PUPIL_RADIUS_FRACTIONS) {
-        const r = Math.max(1.5, f * eye.r);
-        const inside = (sampleBilinear(lightness, size, x, y) + circleMean(lightness, size, x, y, 0.4 * r) + circleMean(lightness, size, x, y, 0.75 * r)) / 3;
-        const outside = (circleMean(lightness, size, x, y, 1.2 * r) + circleMean(lightness, size, x, y, 1.45 * r)) / 2;
+  for (let cy = 0; cy < shifts.length; cy++) {
+    for (let cx = 0; cx < shifts.length; cx++) {
+      const x = eye.x + shifts[cx];
+      const y = eye.y + shifts[cy];
+      // The centre sample does not depend on the radius.
+      const centre = sampleBilinear(PLANE, SIZE, x, y);
+      circleMeans(cx * PER_CENTRE, cy * PER_CENTRE);
+      for (let f = 0; f < radii.length; f++) {
+        const c = f * CIRCLES.length;
+        const inside = (centre + MEANS[c] + MEANS[c + 1]) / 3;
+        const outside = (MEANS[c + 2] + MEANS[c + 3]) / 2;
         const contrast = inside - outside;
         if (Math.abs(contrast) > bestAbs) {
           bestAbs = Math.abs(contrast);
-          best = { x, y, r, contrast };
+          best = { x, y, r: radii[f], contrast };
         }
       }
     }

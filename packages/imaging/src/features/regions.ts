@@ -18,12 +18,22 @@ export const REGION_COUNT = REGIONS.length;
  */
 export const REGION_RADII = [0.15, 0.45] as const;
 
+/**
+ * The regions of a grid, with each region's pixel indices in ascending (row-major) order. Walking
+ * a region's own list visits its pixels in the same order as a scan of the whole grid, so
+ * per-region sums add the same numbers in the same order, without testing every pixel's region.
+ */
 export interface RegionMap {
   size: number;
   /** Region index per pixel, row-major. */
   index: Uint8Array;
   /** Pixel count per region. */
   counts: Uint32Array;
+  /** Pixel indices of each region, ascending. */
+  members: Int32Array[];
+  /** All pixel indices grouped by region: region k's are order[starts[k] .. starts[k + 1]). */
+  order: Int32Array;
+  starts: Int32Array;
 }
 
 const cache = new Map<number, RegionMap>();
@@ -52,5 +62,11 @@ function buildRegionMap(size: number): RegionMap {
       counts[region]++;
     }
   }
-  return { size, index, counts };
+  const starts = new Int32Array(REGION_COUNT + 1);
+  for (let k = 0; k < REGION_COUNT; k++) starts[k + 1] = starts[k] + counts[k];
+  const order = new Int32Array(index.length);
+  const next = starts.slice(0, REGION_COUNT);
+  for (let i = 0; i < index.length; i++) order[next[index[i]]++] = i;
+  const members = Array.from(counts, (_, k) => order.subarray(starts[k], starts[k + 1]));
+  return { size, index, counts, members, order, starts };
 }

@@ -1,7 +1,9 @@
-/** 2x2 box average of a square plane: the coarser grid texture features are measured on. */
-export function halveSquare(plane: Float32Array, size: number): Float32Array {
+/**
+ * 2x2 box average of a square plane: the coarser grid texture features are measured on.
+ * Writes into `out` when given (the extractor reuses its buffers across calls).
+ */
+export function halveSquare(plane: Float32Array, size: number, out = new Float32Array((size / 2) * (size / 2))): Float32Array {
   const half = size / 2;
-  const out = new Float32Array(half * half);
   for (let y = 0; y < half; y++) {
     const row0 = 2 * y * size;
     const row1 = row0 + size;
@@ -13,13 +15,16 @@ export function halveSquare(plane: Float32Array, size: number): Float32Array {
   return out;
 }
 
+let blurRows = new Float32Array(0);
+
 /**
  * 3x3 binomial blur (1-2-1 separable, edges clamped). Applied before texture measures so that
  * sharp and slightly soft sources (small photos upscaled to the grid) look alike.
+ * Writes into `out` when given; `out` must not be `plane`.
  */
-export function binomialBlur(plane: Float32Array, size: number): Float32Array {
-  const tmp = new Float32Array(plane.length);
-  const out = new Float32Array(plane.length);
+export function binomialBlur(plane: Float32Array, size: number, out = new Float32Array(plane.length)): Float32Array {
+  if (blurRows.length !== plane.length) blurRows = new Float32Array(plane.length);
+  const tmp = blurRows;
   const last = size - 1;
   for (let y = 0; y < size; y++) {
     const row = y * size;
