@@ -14,3 +14,4 @@ export { LGBM_FEATURE_SET, assertFeatureSet } from './features/feature-set';
 export type { FeatureSet, FeatureSetId } from './features/feature-set';
 export { extractLgbmFeatures, featuresFromWorkingImage, FEATURE_RESIZE_KERNEL } from './features/extract';
 export { WORKING_SIZE, TEXTURE_SIZE, REGIONS, REGION_RADII } from './features/regions';
+export { disableDecodeCache } from './process-settings';
