@@ -1,3 +1,4 @@
+import { createRng } from '@cataract/gbdt-trainer';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -23,18 +24,6 @@ export function sharedPhotos(perClass: number): Array<{ label: EyeLabel; path: s
   );
 }
 
-/** Small deterministic PRNG (mulberry32) so a seed always renders the same eye. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface SyntheticEyeOptions {
   label: EyeLabel;
   seed?: number;
@@ -51,7 +40,7 @@ export interface SyntheticEyeOptions {
 export async function syntheticEye(opts: SyntheticEyeOptions): Promise<Buffer> {
   const w = opts.width ?? 320;
   const h = opts.height ?? 240;
-  const rand = rng(opts.seed ?? 1);
+  const rand = createRng(opts.seed ?? 1); // seeded: a seed always renders the same eye
   const cx = w / 2 + (rand() - 0.5) * w * 0.04;
   const cy = h / 2 + (rand() - 0.5) * h * 0.04;
   const irisR = Math.min(w, h) * (0.26 + rand() * 0.04);

@@ -46,6 +46,14 @@ maybe('ModelClient (private redis-server)', () => {
 
   const ctx = (ms = 3000, signal?: AbortSignal) => ({ requestId: 'req-1', deadline: Date.now() + ms, signal });
 
+  /** A live lgbm actor's heartbeat with no process behind it: jobs are accepted and never answered. */
+  const advertiseActor = async (id: string) => {
+    const now = new Date().toISOString();
+    const hb = { id, model: 'lgbm', pid: 1, host: 'h', model_version: 'v', started: now, last_seen: now, jobs_done: 0, concurrency: 1 };
+    await redis.set(redisKeys.actor('lgbm', id), JSON.stringify(hb), 'PX', HEARTBEAT.ttlMs);
+    await redis.sadd(redisKeys.actorIndex('lgbm'), id);
+  };
+
   it('stores an upload once with a TTL past the deadline and deletes it on release', async () => {
     const bytes = Buffer.from([1, 2, 3, 255]);
     const up = client.storeUpload(bytes, ctx(2000));
@@ -98,13 +106,7 @@ maybe('ModelClient (private redis-server)', () => {
     actor = await startScriptedActor({ redisUrl: server.url });
     await actor.close(); // heartbeat gone with it: write one by hand so the type looks alive but idle
     actor = undefined;
-    await redis.set(
-      redisKeys.actor('lgbm', 'idle'),
-      JSON.stringify({ id: 'idle', model: 'lgbm', pid: 1, host: 'h', model_version: 'v', started: new Date().toISOString(), last_seen: new Date().toISOString(), jobs_done: 0, concurrency: 1 }),
-      'PX',
-      HEARTBEAT.ttlMs,
-    );
-    await redis.sadd(redisKeys.actorIndex('lgbm'), 'idle');
+    await advertiseActor('idle');
     const q = queues.get('lgbm');
     await q.add('predict', { uploadKey: 'a', requestId: 'a', deadline: Date.now() + 60000, replyTo: 'x' });
     await q.add('predict', { uploadKey: 'b', requestId: 'b', deadline: Date.now() + 60000, replyTo: 'x' });
@@ -114,13 +116,7 @@ maybe('ModelClient (private redis-server)', () => {
   });
 
   it('504 at the deadline, and the job is withdrawn so nobody processes it later', async () => {
-    await redis.set(
-      redisKeys.actor('lgbm', 'stuck'),
-      JSON.stringify({ id: 'stuck', model: 'lgbm', pid: 1, host: 'h', model_version: 'v', started: new Date().toISOString(), last_seen: new Date().toISOString(), jobs_done: 0, concurrency: 1 }),
-      'PX',
-      HEARTBEAT.ttlMs,
-    );
-    await redis.sadd(redisKeys.actorIndex('lgbm'), 'stuck');
+    await advertiseActor('stuck');
     const c = ctx(400);
     const up = await client.storeUpload(Buffer.from('x'), c);
     await expect(client.predict('lgbm', up, c)).rejects.toBeInstanceOf(DeadlineExceededError);
@@ -140,13 +136,7 @@ maybe('ModelClient (private redis-server)', () => {
   });
 
   it('a failed upload SET answers 503 and withdraws the job enqueued beside it', async () => {
-    await redis.set(
-      redisKeys.actor('lgbm', 'idle'),
-      JSON.stringify({ id: 'idle', model: 'lgbm', pid: 1, host: 'h', model_version: 'v', started: new Date().toISOString(), last_seen: new Date().toISOString(), jobs_done: 0, concurrency: 1 }),
-      'PX',
-      HEARTBEAT.ttlMs,
-    );
-    await redis.sadd(redisKeys.actorIndex('lgbm'), 'idle');
+    await advertiseActor('idle');
     const set = jest.spyOn(redis, 'set').mockImplementationOnce((() => Promise.reject(new Error('OOM command not allowed'))) as never);
     const c = ctx(5000);
     const up = client.storeUpload(Buffer.from('x'), c);
@@ -157,13 +147,7 @@ maybe('ModelClient (private redis-server)', () => {
   });
 
   it('stops waiting and withdraws the job when the client goes away', async () => {
-    await redis.set(
-      redisKeys.actor('lgbm', 'slow'),
-      JSON.stringify({ id: 'slow', model: 'lgbm', pid: 1, host: 'h', model_version: 'v', started: new Date().toISOString(), last_seen: new Date().toISOString(), jobs_done: 0, concurrency: 1 }),
-      'PX',
-      HEARTBEAT.ttlMs,
-    );
-    await redis.sadd(redisKeys.actorIndex('lgbm'), 'slow');
+    await advertiseActor('slow');
     const ac = new AbortController();
     const c = ctx(5000, ac.signal);
     const p = client.predict('lgbm', await client.storeUpload(Buffer.from('x'), c), c);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createRng } from '@cataract/gbdt-trainer'; // mulberry32: the pinned hashes depend on its exact sequence
 import { LGBM_FEATURE_SET, WORKING_SIZE, featuresFromWorkingImage } from '@cataract/imaging';
 import { colourPlanes } from '../src/features/colour';
 
@@ -9,21 +10,10 @@ import { colourPlanes } from '../src/features/colour';
 
 const PIXELS = WORKING_SIZE * WORKING_SIZE;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A noisy synthetic eye (pupil, iris, sclera) centred at (cx, cy) with the iris `radius`, in pixels. */
 function eye(cx: number, cy: number, radius: number, pupil: readonly number[]): Uint8Array {
   const img = new Uint8Array(PIXELS * 3);
-  const rand = mulberry32(cx * 1000 + cy);
+  const rand = createRng(cx * 1000 + cy);
   for (let y = 0; y < WORKING_SIZE; y++) {
     for (let x = 0; x < WORKING_SIZE; x++) {
       const d = Math.hypot(x + 0.5 - cx, y + 0.5 - cy) / radius;
@@ -43,7 +33,7 @@ const GOLDEN: Record<string, [() => Uint8Array, string]> = {
   grey: [() => new Uint8Array(PIXELS * 3).fill(128), 'c1c63579bf4230a6e3fa683c0806f0dc9e27c1c02d98acd269b834880b639cf4'],
   noise: [
     () => {
-      const rand = mulberry32(12345);
+      const rand = createRng(12345);
       return Uint8Array.from({ length: PIXELS * 3 }, () => Math.floor(rand() * 256));
     },
     '0b4aee93eb8d4fc37e615ddc60c18ecf4d5de33060a2c5f94911bae3c004ff1e',

@@ -73,7 +73,11 @@ function arcOffsets(trig: Float64Array): Float64Array {
   return out;
 }
 
-/** sampleBilinear(PLANE, SIZE, x, y) for the x of tap `xi` and the y of tap `yi`. */
+/**
+ * sampleBilinear(PLANE, SIZE, x, y) for the x of tap `xi` and the y of tap `yi`. Each locator keeps
+ * its own copy on purpose: it reads this module's const PLANE and tap tables, which V8 compiles
+ * for one known array (passing them as parameters made the search 2-3x slower; see colour.ts).
+ */
 function sample(xi: number, yi: number): number {
   const i = Y_START[yi] + X_START[xi];
   const fx = X_FRAC[xi];
