@@ -8,6 +8,12 @@
  * Uses the training photos in ../shared/data/cataract/train when present, else synthetic eyes.
  * Run: `npx tsc -b packages/imaging && node packages/imaging/bench/features-cost.js`
  * Env: FEATURES_BENCH_PHOTOS (images, default 200), FEATURES_BENCH_ROUNDS (passes, default 10).
+ *
+ * `--baseline DIST` (another build's packages/imaging/dist, e.g. of an older commit checked out with
+ * `git worktree add`, `npm ci`, `npx tsc -b packages/imaging`): also times that build's
+ * featuresFromWorkingImage on the same images, in alternating blocks within this one process, so
+ * machine-speed drift hits both alike; prints min and median ms per call of each and their ratio,
+ * and counts the output values that differ between the two builds.
  */
 const { existsSync, readFileSync, readdirSync } = require('node:fs');
 const { join } = require('node:path');
@@ -88,6 +94,36 @@ async function perCall(items, fn, rounds) {
   };
 }
 
+/** CPU ms per call of one pass of `fn` over `items`. @template T @param {T[]} items @param {(item: T) => unknown} fn */
+function blockMs(items, fn) {
+  const cpu0 = process.cpuUsage();
+  for (const item of items) fn(item);
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / 1000 / items.length;
+}
+
+/** Interleaved A/B of the JS part against another build; see the header. */
+function compareWith(/** @type {string} */ dist, /** @type {Uint8Array[]} */ working) {
+  const other = require(require('node:path').resolve(dist));
+  let differing = 0;
+  for (const rgb of working) {
+    const a = other.featuresFromWorkingImage(rgb);
+    const b = imaging.featuresFromWorkingImage(rgb);
+    for (let k = 0; k < Math.max(a.length, b.length); k++) if (!Object.is(a[k], b[k])) differing++;
+  }
+  const fns = { baseline: other.featuresFromWorkingImage, current: imaging.featuresFromWorkingImage };
+  /** @type {Record<string, number[]>} */ const ms = { baseline: [], current: [] };
+  for (let i = 0; i < 3; i++) for (const f of Object.values(fns)) blockMs(working, f); // warm-up
+  for (let i = 0; i < ROUNDS; i++) for (const [name, f] of Object.entries(fns)) ms[name].push(blockMs(working, f));
+  const stats = (/** @type {number[]} */ a) => {
+    const s = [...a].sort((x, y) => x - y);
+    return { minMs: +s[0].toFixed(3), medianMs: +s[s.length >> 1].toFixed(3) };
+  };
+  const b = stats(ms.baseline);
+  const c = stats(ms.current);
+  console.log(JSON.stringify({ name: 'featuresFromWorkingImage, interleaved', baseline: b, current: c, ratioOfMins: +(b.minMs / c.minMs).toFixed(2), differingValues: differing }));
+}
+
 async function main() {
   const real = existsSync(ROOT);
   const photos = real ? realPhotos(PHOTOS) : await syntheticPhotos(PHOTOS);
@@ -108,6 +144,8 @@ async function main() {
   const extract = await perCall(photos, (buf) => imaging.extractLgbmFeatures(buf), Math.max(1, Math.ceil(ROUNDS / 5)));
   console.log(JSON.stringify({ name: 'extractLgbmFeatures (decode included)', ...extract }));
   if (!Number.isFinite(sink)) console.log('(non-finite feature)');
+  const at = process.argv.indexOf('--baseline');
+  if (at > 0) compareWith(process.argv[at + 1], working);
 }
 
 main().catch((err) => {
