@@ -37,13 +37,10 @@ export function lbpHistogram(plane: Float32Array, regions: RegionMap, region: nu
   const size = regions.size;
   const hist = new Float64Array(LBP_BINS);
   const offsets = NEIGHBOURS.map(([dx, dy]) => dy * size + dx);
-  const members = regions.members[region];
+  const interior = regions.interior[region]; // border pixels lack a full neighbourhood
   let total = 0;
-  for (let m = 0; m < members.length; m++) {
-    const i = members[m];
-    const x = i % size;
-    // Border pixels lack a full neighbourhood.
-    if (i < size || i >= size * (size - 1) || x === 0 || x === size - 1) continue;
+  for (let m = 0; m < interior.length; m++) {
+    const i = interior[m];
     const floor = plane[i] - LBP_TOLERANCE;
     let code = 0;
     for (let k = 0; k < 8; k++) {

@@ -25,12 +25,13 @@ export const REGION_RADII = [0.15, 0.45] as const;
  */
 export interface RegionMap {
   size: number;
-  /** Region index per pixel, row-major. */
-  index: Uint8Array;
-  /** Pixel count per region. */
-  counts: Uint32Array;
   /** Pixel indices of each region, ascending. */
   members: Int32Array[];
+  /**
+   * The same without the grid's border pixels (those lack a full 3x3 neighbourhood), ascending:
+   * the pixels texture measures (Sobel, LBP) are taken at.
+   */
+  interior: Int32Array[];
   /** All pixel indices grouped by region: region k's are order[starts[k] .. starts[k + 1]). */
   order: Int32Array;
   starts: Int32Array;
@@ -68,5 +69,7 @@ function buildRegionMap(size: number): RegionMap {
   const next = starts.slice(0, REGION_COUNT);
   for (let i = 0; i < index.length; i++) order[next[index[i]]++] = i;
   const members = Array.from(counts, (_, k) => order.subarray(starts[k], starts[k + 1]));
-  return { size, index, counts, members, order, starts };
+  const onBorder = (i: number) => i < size || i >= size * (size - 1) || i % size === 0 || i % size === size - 1;
+  const interior = members.map((pixels) => pixels.filter((i) => !onBorder(i)));
+  return { size, members, interior, order, starts };
 }
