@@ -9,6 +9,9 @@
  * Run: `npx tsc -b packages/imaging && node packages/imaging/bench/features-cost.js`
  * Env: FEATURES_BENCH_PHOTOS (images, default 200), FEATURES_BENCH_ROUNDS (passes, default 10).
  *
+ * `--no-decode-cache` calls disableDecodeCache() first, as the actors do; run with and without it
+ * in turn to see what libvips' operation cache costs.
+ *
  * `--baseline DIST` (another build's packages/imaging/dist, e.g. of an older commit checked out with
  * `git worktree add`, `npm ci`, `npx tsc -b packages/imaging`): also times that build's
  * featuresFromWorkingImage on the same images, in alternating blocks within this one process, so
@@ -125,6 +128,7 @@ function compareWith(/** @type {string} */ dist, /** @type {Uint8Array[]} */ wor
 }
 
 async function main() {
+  if (process.argv.includes('--no-decode-cache')) imaging.disableDecodeCache();
   const real = existsSync(ROOT);
   const photos = real ? realPhotos(PHOTOS) : await syntheticPhotos(PHOTOS);
   const working = await Promise.all(photos.map(workingImage));
@@ -134,6 +138,7 @@ async function main() {
       rounds: ROUNDS,
       node: process.version,
       featureSet: `${imaging.LGBM_FEATURE_SET.name} v${imaging.LGBM_FEATURE_SET.version}`,
+      decodeCache: !process.argv.includes('--no-decode-cache'),
     }),
   );
   // Keep a result alive so the calls cannot be optimised away.
