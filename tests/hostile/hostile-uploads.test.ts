@@ -44,6 +44,7 @@ maybe('hostile uploads against the real processes (gateway cluster, lgbm and cli
   let workersBefore: number[];
   let photos: Buffer[];
   let photoSource: string;
+  let corpus: HostileCase[];
   let steady: SteadyClient;
 
   beforeAll(async () => {
@@ -54,6 +55,14 @@ maybe('hostile uploads against the real processes (gateway cluster, lgbm and cli
     // Every process of the cluster gets its own TMPDIR: anything an upload leaves on disk shows up there.
     procTmp = mkdtempSync(join(tmpdir(), 'cataract-hostile-tmp-'));
     sharedTmpBefore = new Set(readdirSync(tmpdir()));
+    // Photos and the corpus (it renders a 30000x30000 PNG bomb) come before the cluster. Built
+    // after it, they left fetch's pooled socket from the last health poll idle while the gateway's
+    // 5 s keep-alive timeout ran, and the first upload could meet the server's close of that socket
+    // (EPIPE on the first case: 2 full-suite runs in about 12).
+    const found = await eyePhotos(3);
+    photoSource = found.source;
+    photos = found.photos.map((p) => p.bytes);
+    corpus = await hostileCorpus(photos[0], { maxUploadBytes: MAX_UPLOAD_MB * 1024 * 1024 });
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const common = { REDIS_URL: redis.url, MODELS_DIR: lgbm.modelsDir, TMPDIR: procTmp };
@@ -78,9 +87,6 @@ maybe('hostile uploads against the real processes (gateway cluster, lgbm and cli
       for (let i = 0; i < 100 && childPids(gateway.pid).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
       workersBefore = childPids(gateway.pid);
     }
-    const found = await eyePhotos(3);
-    photoSource = found.source;
-    photos = found.photos.map((p) => p.bytes);
     steady = steadyClient(['/predict_lgbm', '/predict_clip'].map((p) => base + p), photos);
   }, 150_000);
 
@@ -98,7 +104,6 @@ maybe('hostile uploads against the real processes (gateway cluster, lgbm and cli
   });
 
   it('answers every named hostile upload with its documented status and code, on every predict endpoint', async () => {
-    const corpus = await hostileCorpus(photos[0], { maxUploadBytes: MAX_UPLOAD_MB * 1024 * 1024 });
     const got: Array<{ case: string; endpoint: string } & Outcome> = [];
     const want: typeof got = [];
     for (const c of corpus) {
