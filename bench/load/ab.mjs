@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 /**
  * node bench/load/ab.mjs --a KEY=VALUE[,KEY=VALUE] --b KEY=VALUE[,...] [--rounds 4 --seconds 8
- *                        --connections 50 --endpoint lgbm --set goal]
+ *                        --connections 50 --endpoint lgbm --set goal --rate 0 --instant-actors]
  *
  * A/B of two cluster configurations on a busy machine: both clusters run side by side (the idle
  * one costs next to nothing) and are measured alternately (A B, B A, ...) under the same load as
  * the main benchmark, so background load shifts hit both alike. Prints each round and the median
  * B/A ratios of req/s and of CPU per request; writes bench/results/ab-<date>.json.
+ *
+ * --rate N caps the offered load at N req/s (autocannon's overallRate) instead of a closed loop, so
+ * both sides are measured at the same request rate. --instant-actors runs the lgbm actors with a
+ * runtime that answers at once (bench/load/lib/instant-lgbm-actor.cjs): what is left is the cost of
+ * the gateway, Redis and the actors' queue handling, without the model's CPU drowning it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -27,10 +32,14 @@ const { values: opt } = parseArgs({
     connections: { type: 'string', default: '50' },
     endpoint: { type: 'string', default: 'lgbm' },
     set: { type: 'string', default: 'goal' },
+    rate: { type: 'string', default: '0' },
+    'instant-actors': { type: 'boolean', default: false },
   },
 });
 const parse = (s) => Object.fromEntries(s.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-const env = { A: parse(opt.a), B: parse(opt.b) };
+const instant = opt['instant-actors'] ? { SUPERVISOR_ACTOR_ENTRY: join(ROOT, 'bench/load/lib/instant-lgbm-actor.cjs') } : {};
+const env = { A: { ...instant, ...parse(opt.a) }, B: { ...instant, ...parse(opt.b) } };
+const rate = Number(opt.rate) || undefined;
 const log = (...a) => process.stderr.write(`[bench:ab] ${a.join(' ')}\n`);
 process.once('SIGINT', () => void stopAllClusters().finally(() => process.exit(130)));
 
@@ -43,9 +52,9 @@ try {
   const measure = async (name) => {
     const c = clusters[name];
     const url = `${c.base}/predict_${opt.endpoint}`;
-    await runLoad({ url, bodies, connections: Number(opt.connections), seconds: 2 });
+    await runLoad({ url, bodies, connections: Number(opt.connections), seconds: 2, rate });
     const before = c.cpu();
-    const r = await runLoad({ url, bodies, connections: Number(opt.connections), seconds: Number(opt.seconds) });
+    const r = await runLoad({ url, bodies, connections: Number(opt.connections), seconds: Number(opt.seconds), rate });
     const after = c.cpu();
     const cpu = Object.fromEntries(Object.keys(after).map((k) => [k, round(((after[k] - before[k]) * 1000) / Math.max(1, r.ok), 2)]));
     const total = round(Object.values(cpu).reduce((s, v) => s + v, 0), 2);
@@ -69,7 +78,7 @@ try {
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `ab-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.json`);
-  writeFileSync(file, JSON.stringify({ command: `node bench/load/ab.mjs ${process.argv.slice(2).join(' ')}`, date: new Date().toISOString(), env, endpoint: opt.endpoint, set: opt.set, connections: Number(opt.connections), rounds, summary }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ command: `node bench/load/ab.mjs ${process.argv.slice(2).join(' ')}`, date: new Date().toISOString(), env, rate: rate ?? null, endpoint: opt.endpoint, set: opt.set, connections: Number(opt.connections), rounds, summary }, null, 2) + '\n');
   log('wrote', file);
 } finally {
   await stopAllClusters();

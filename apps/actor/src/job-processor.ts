@@ -29,9 +29,10 @@ export interface JobProcessorDeps {
 
 /**
  * One prediction job: drop it if its request is over (deadline passed or upload gone), read the
- * upload, run it through the scheduler, turn P(cataract) into the answer, publish the reply and
- * return the same result (the job's stored return value). A refused image is a result, not an
- * error, so it is never retried; other errors throw and BullMQ retries them within the deadline.
+ * upload, run it through the scheduler, turn P(cataract) into the answer, publish the reply (and
+ * delete the upload with it when the job is its only reader) and return the same result (the job's
+ * stored return value). A refused image is a result, not an error, so it is never retried; other
+ * errors throw and BullMQ retries them within the deadline.
  */
 export function createJobProcessor(deps: JobProcessorDeps): (job: Job<PredictJobData>) => Promise<PredictJobResult> {
   const now = deps.now ?? Date.now;
@@ -66,7 +67,7 @@ export function createJobProcessor(deps: JobProcessorDeps): (job: Job<PredictJob
     } else {
       throw outcome.error;
     }
-    await deps.replies.publish(data.replyTo, { outcome: 'completed', jobId: String(job.id), result });
+    await deps.replies.publish(data.replyTo, { outcome: 'completed', jobId: String(job.id), result }, data.releaseUpload ? data.uploadKey : undefined);
     deps.logger.debug({ jobId: job.id, reqId: data.requestId, status: result.status }, 'job done');
     return result;
   };

@@ -12,9 +12,19 @@ export class ReplyPublisher {
     private readonly logger: Logger,
   ) {}
 
-  async publish(channel: string, message: ReplyMessage): Promise<void> {
+  /**
+   * `releaseKey`: an upload to delete in the same round trip (the job was its only reader). The
+   * delete goes with the reply whatever the outcome: nobody reads the upload after an answer.
+   */
+  async publish(channel: string, message: ReplyMessage, releaseKey?: string): Promise<void> {
     try {
-      await this.redis.publish(channel, JSON.stringify(message));
+      if (releaseKey === undefined) {
+        await this.redis.publish(channel, JSON.stringify(message));
+      } else {
+        const replies = await this.redis.pipeline().publish(channel, JSON.stringify(message)).del(releaseKey).exec();
+        const failed = replies?.find(([err]) => err);
+        if (failed) throw failed[0];
+      }
     } catch (err) {
       this.logger.warn({ channel, jobId: message.jobId, err: (err as Error).message }, 'reply publish failed; gateway falls back to the job state');
     }

@@ -117,6 +117,33 @@ maybe('job processor (private redis-server)', () => {
     expect(sched.inputs).toEqual([]);
   });
 
+  it('deletes the upload with its reply when the job is its only reader, and leaves a shared one', async () => {
+    const sched = new FakeScheduler({ ok: true, probabilities: { cataract: 0.8, normal: 0.2 } });
+    await redis.set('up:own', Buffer.from([1]));
+    await redis.set('up:shared', Buffer.from([2]));
+    await processor(sched)(job({ uploadKey: 'up:own', releaseUpload: true }, 'job-own'));
+    await processor(sched)(job({ uploadKey: 'up:shared' }, 'job-shared'));
+    expect(await redis.exists('up:own')).toBe(0);
+    expect(await redis.exists('up:shared')).toBe(1);
+    await waitForMessages(2);
+    expect(messages.map((m) => m.jobId)).toEqual(['job-own', 'job-shared']);
+  });
+
+  it('deletes its only upload with a rejection too (nobody reads it after an answer)', async () => {
+    await redis.set('up:bad', Buffer.from('x'));
+    const sched = new FakeScheduler({ ok: false, error: new ImageRejectedError('undecodable_image', 'premature end') });
+    await processor(sched)(job({ uploadKey: 'up:bad', releaseUpload: true }, 'job-bad'));
+    expect(await redis.exists('up:bad')).toBe(0);
+    await waitForMessages(1);
+    expect(messages[0]).toMatchObject({ outcome: 'completed', jobId: 'job-bad', result: { status: 'rejected' } });
+  });
+
+  it('keeps the upload when the model fails (a retry reads it again)', async () => {
+    await redis.set('up:retry', Buffer.from('x'));
+    await processor(new FakeScheduler({ ok: false, error: new Error('EAGAIN') }))(job({ uploadKey: 'up:retry', releaseUpload: true })).catch(() => undefined);
+    expect(await redis.exists('up:retry')).toBe(1);
+  });
+
   it('refuses a payload that breaks the contract', async () => {
     const bad = { id: 'j', data: { uploadKey: 'x' } } as unknown as Job<PredictJobData>;
     await expect(processor(new FakeScheduler({ ok: true, probabilities: { cataract: 0, normal: 1 } }))(bad)).rejects.toBeInstanceOf(InvalidJobError);

@@ -25,8 +25,21 @@ export interface StoredUpload {
    * it together with its own enqueue, which saves the gateway a round trip per request.
    */
   readonly stored: Promise<void>;
+  /**
+   * Read by one job only (a single-model request): that job's actor deletes the upload with its
+   * reply, and an answered predict() marks it released, so release() sends nothing. Any other end
+   * of the request (504, 503, client gone) still deletes it here.
+   */
+  readonly singleReader: boolean;
+  /** The actor deleted the bytes with its answer: release() has nothing left to do. */
+  markReleased(): void;
   /** Delete the bytes (idempotent); call when the request ends, however it ends. */
   release(): Promise<void>;
+}
+
+export interface StoreUploadOptions {
+  /** See StoredUpload.singleReader; false (the ensemble's shape) unless set. */
+  singleReader?: boolean;
 }
 
 export interface RequestContext {
@@ -62,7 +75,7 @@ export class ModelClient {
   ) {}
 
   /** Sends the SET and returns at once; `stored` says whether it landed. Throws 503 if Redis is down. */
-  storeUpload(bytes: Buffer, ctx: RequestContext): StoredUpload {
+  storeUpload(bytes: Buffer, ctx: RequestContext, opts: StoreUploadOptions = {}): StoredUpload {
     this.assertRedis();
     const key = redisKeys.upload(randomUUID());
     const ttl = Math.max(1, ctx.deadline - Date.now()) + (this.opts.uploadTtlMarginMs ?? 2000);
@@ -73,6 +86,10 @@ export class ModelClient {
       key,
       bytes: bytes.length,
       stored,
+      singleReader: opts.singleReader ?? false,
+      markReleased: () => {
+        released = true;
+      },
       release: async () => {
         if (released) return;
         released = true;
@@ -98,7 +115,17 @@ export class ModelClient {
     const ended = endOfWait(ctx, this.opts.requestTimeoutMs);
     let withdraw = false;
     const added = this.redisCall(() =>
-      queue.add('predict', { uploadKey: upload.key, requestId: ctx.requestId, deadline: ctx.deadline, replyTo: this.replies.channel }, { jobId }),
+      queue.add(
+        'predict',
+        {
+          uploadKey: upload.key,
+          requestId: ctx.requestId,
+          deadline: ctx.deadline,
+          replyTo: this.replies.channel,
+          ...(upload.singleReader && { releaseUpload: true }),
+        },
+        { jobId },
+      ),
     );
     added.catch(() => undefined); // observed below or by withdraw()
     try {
@@ -106,6 +133,7 @@ export class ModelClient {
       await Promise.race([Promise.all([upload.stored, added]), ended.promise]);
       pending.enqueued();
       const result = await Promise.race([pending.promise, ended.promise]);
+      if (upload.singleReader) upload.markReleased(); // the actor deleted it with this answer
       this.opts.onResult?.(model, result, ctx.requestId);
       if (result.status === 'rejected') throw new UnsupportedImageError(result.error.code, result.error.message);
       return result;

@@ -119,7 +119,14 @@ class FakeClient {
 
 describe('EnsemblePredictor + toEnsembleResponse', () => {
   const settings: EnsembleSettings = { weights: { lgbm: 0.3, clip: 0.7 }, threshold: 0.5, band: [0.2, 0.8], source: 'env' };
-  const upload: StoredUpload = { key: 'cataract:upload:u1', bytes: 10, stored: Promise.resolve(), release: async () => undefined };
+  const upload: StoredUpload = {
+    key: 'cataract:upload:u1',
+    bytes: 10,
+    stored: Promise.resolve(),
+    singleReader: false,
+    markReleased: () => undefined,
+    release: async () => undefined,
+  };
   const ctx: RequestContext = { requestId: 'r1', deadline: Date.now() + 10_000 };
   const respond = (answer: Awaited<ReturnType<EnsemblePredictor['predict']>>) =>
     EnsembleResponseSchema.parse(toEnsembleResponse(answer, settings.weights, { requestId: 'r1', processingSeconds: 0.01234567 }));

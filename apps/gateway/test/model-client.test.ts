@@ -85,6 +85,35 @@ maybe('ModelClient (private redis-server)', () => {
     await up.release();
   });
 
+  it('a single-reader upload is deleted by its actor with the answer, so release() sends no DEL', async () => {
+    const seen: PredictJobData[] = [];
+    actor = await startScriptedActor({
+      redisUrl: server.url,
+      handle: (d) => {
+        seen.push(d);
+        return okResult('actor-A', 0.7);
+      },
+    });
+    const c = ctx();
+    const up = client.storeUpload(Buffer.from('img'), c, { singleReader: true });
+    await client.predict('lgbm', up, c);
+    expect(seen[0].releaseUpload).toBe(true);
+    expect(await redis.exists(up.key)).toBe(0); // the (scripted) actor deleted it
+    await redis.set(up.key, 'sentinel'); // a DEL from release() would remove this
+    await up.release();
+    expect(await redis.get(up.key)).toBe('sentinel');
+  });
+
+  it('a single-reader upload that got no answer (504) is still deleted by release()', async () => {
+    await advertiseActor('silent'); // accepts jobs, never answers
+    const c = ctx(300);
+    const up = client.storeUpload(Buffer.from('img'), c, { singleReader: true });
+    await expect(client.predict('lgbm', up, c)).rejects.toBeInstanceOf(DeadlineExceededError);
+    expect(await redis.exists(up.key)).toBe(1);
+    await up.release();
+    expect(await redis.exists(up.key)).toBe(0);
+  });
+
   it('two model calls can share one stored upload (the ensemble shape)', async () => {
     actor = await startScriptedActor({ redisUrl: server.url, handle: () => okResult('actor-B') });
     const c = ctx();
@@ -161,7 +190,7 @@ maybe('ModelClient (private redis-server)', () => {
     redis.disconnect();
     // refused up front (status no longer ready) or by the SET itself: a 503 either way
     await expect(Promise.resolve().then(() => client.storeUpload(Buffer.from('x'), ctx()).stored)).rejects.toBeInstanceOf(RedisUnavailableError);
-    const upload = { key: 'k', bytes: 1, stored: Promise.resolve(), release: async () => undefined };
+    const upload = { key: 'k', bytes: 1, stored: Promise.resolve(), singleReader: false, markReleased: () => undefined, release: async () => undefined };
     await expect(client.predict('lgbm', upload, ctx())).rejects.toBeInstanceOf(RedisUnavailableError);
   });
 });

@@ -14,15 +14,17 @@ export function multipartBodies(photos, field = 'file') {
 
 /**
  * A closed loop of `connections` keep-alive clients (autocannon) POSTing the photos in turn for
- * `seconds`. Latency percentiles are of all answered requests; req/s counts 200s only.
+ * `seconds` (with `rate`, at most that many requests per second in all). Latency percentiles are of
+ * all answered requests; req/s counts 200s only.
  */
-export async function runLoad({ url, bodies, connections, seconds, timeoutS = 30 }) {
+export async function runLoad({ url, bodies, connections, seconds, timeoutS = 30, rate }) {
   const r = await autocannon({
     url,
     method: 'POST',
     connections,
     duration: seconds,
     timeout: timeoutS,
+    ...(rate && { overallRate: rate }),
     headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
     requests: bodies.map((body) => ({ body })),
   });

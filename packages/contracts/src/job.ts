@@ -14,6 +14,12 @@ export const PredictJobDataSchema = z.object({
   deadline: z.number().int().positive(),
   /** Pub/sub channel of the gateway worker waiting for this job. */
   replyTo: z.string().min(1),
+  /**
+   * This job is the upload's only reader: the actor deletes the upload in the same round trip as
+   * its reply, and the gateway, once answered, has nothing left to delete (one command fewer per
+   * request on its side). Absent for an ensemble's jobs, whose gateway deletes the shared upload.
+   */
+  releaseUpload: z.boolean().optional(),
 });
 export type PredictJobData = z.infer<typeof PredictJobDataSchema>;
 

@@ -28,7 +28,10 @@ export function toPredictionResponse(model: ModelType, result: PredictionResult,
   };
 }
 
-/** POST /predict_<model>: store the upload once, ask the model, release the upload whatever happens. */
+/**
+ * POST /predict_<model>: store the upload once, ask the model, release the upload whatever happens
+ * (the one job that reads it deletes it with its answer; release() covers every other ending).
+ */
 export function predictHandler(client: ModelClient, model: ModelType, retain?: RetainUpload): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const image = res.locals.upload;
@@ -36,7 +39,7 @@ export function predictHandler(client: ModelClient, model: ModelType, retain?: R
     const ctx = { requestId: String(req.id), deadline: res.locals.deadline, signal: clientGoneSignal(res) };
     let upload;
     try {
-      upload = client.storeUpload(image.buffer, ctx);
+      upload = client.storeUpload(image.buffer, ctx, { singleReader: true });
       const result = await client.predict(model, upload, ctx);
       const body = toPredictionResponse(model, result, req, res);
       await retain?.(req, res, { endpoint: `/predict_${model}`, results: { [model]: retainedResult(result) }, answer: body });
