@@ -79,76 +79,125 @@ export function eyeStats(eye: EyeCircle): EyeStats {
 }
 
 /**
+ * Which pixels belong to which ring, the pupil and the iris, row by row. Every membership test of
+ * a pixel is `t(d) < threshold` for its distance d = sqrt(dx * dx + dy * dy) / radius (dx, dy from
+ * the pixel centre), and each test only gets less true as dx * dx grows: the floating-point
+ * square, sum, square root and divisions are all monotone. The circle centre is a pixel corner
+ * (an integer: eyes are located on the integer locator grid, and one locator cell is 2x2 pixels),
+ * so the pixel centres of a row lie at dx = +-0.5, +-1.5, ... and the pixels passing a test are
+ * the 2w pixels x in [cx - w, cx + w), w being how many of dx = 0.5, 1.5, ... pass it. Those widths
+ * are found with the very same expression the per-pixel test used, so each pixel lands where the
+ * per-pixel test put it, and the sums below visit the pixels of each ring, the pupil and the iris
+ * in the same (row-major) order as before: every sum is the same double.
+ *
+ * Tests (EDGES per row): 0..7 `d / RING_WIDTH < k + 1` (ring <= k), PUPIL_EDGE `d < PUPIL_RADIUS`,
+ * IRIS_INNER_EDGE `d < IRIS_INNER`, IRIS_OUTER_EDGE `d < IRIS_OUTER`.
+ */
+const PUPIL_EDGE = RADIAL_RINGS;
+const IRIS_INNER_EDGE = RADIAL_RINGS + 1;
+const IRIS_OUTER_EDGE = RADIAL_RINGS + 2;
+const EDGES = RADIAL_RINGS + 3;
+/** WIDTHS[jy * EDGES + e]: the width w of test e in the rows at dy = +-(jy + 0.5). */
+const WIDTHS = new Int32Array(WORKING_SIZE * EDGES);
+
+/** Whether the pixel at dx = j + 0.5 in the row with dy * dy = dyy passes test `edge`. */
+function passes(edge: number, j: number, dyy: number, radius: number): boolean {
+  const dx = j + 0.5;
+  const d = Math.sqrt(dx * dx + dyy) / radius;
+  if (edge < RADIAL_RINGS) return d / RING_WIDTH < edge + 1;
+  return d < (edge === PUPIL_EDGE ? PUPIL_RADIUS : edge === IRIS_INNER_EDGE ? IRIS_INNER : IRIS_OUTER);
+}
+
+/**
+ * WIDTHS for jy = 0..rows - 1, capped at `widest` (pixels further out are outside the scan). A test
+ * also only gets less true as dy * dy grows, so each row's width is found by shrinking the previous
+ * row's: a walk along the edge of a quarter disk, two or three tests per row and edge.
+ */
+function fillWidths(radius: number, rows: number, widest: number): void {
+  for (let edge = 0; edge < EDGES; edge++) {
+    let w = 0;
+    while (w < widest && passes(edge, w, 0.25, radius)) w++;
+    for (let jy = 0; jy < rows; jy++) {
+      const dy = jy + 0.5;
+      const dyy = dy * dy;
+      while (w > 0 && !passes(edge, w - 1, dyy, radius)) w--;
+      WIDTHS[jy * EDGES + edge] = w;
+    }
+  }
+}
+
+/**
  * One scan around the centre (cx, cy) with the iris radius, in working-image pixels: the ring sums
  * into RING_SUM_L, RING_SUM_WHITE, RING_SUM_SAT and RING_N, the pupil and iris L* values into
  * PUPIL_L and IRIS_L, and the pupil and iris sums returned.
  */
 function scan(cx: number, cy: number, radius: number) {
+  if (!Number.isInteger(cx) || !Number.isInteger(cy)) throw new RangeError(`eye centre (${cx}, ${cy}) is not a pixel corner`);
   const size = WORKING_SIZE;
   for (const sums of [RING_SUM_L, RING_SUM_WHITE, RING_SUM_SAT, RING_N]) sums.fill(0);
   let pWhite = 0, pLabB = 0, pSat = 0, pDark = 0, iSat = 0, iChroma = 0;
   let nP = 0, nI = 0;
-  // The running sums of one ring are kept in locals: neighbouring pixels are mostly in the same
-  // ring, and a local adds much faster than an array slot. They are stored back (and the next
-  // ring's loaded) whenever the ring changes, so each ring's sum still receives exactly the same
-  // additions in the same order.
-  let ring = 0;
-  let sumL = 0, sumWhite = 0, sumSat = 0, count = 0;
   // Every statistic here is taken within RADIAL_RINGS * RING_WIDTH radii of the centre. Pixels more
   // than a whole pixel further out along x or y alone cannot be that close, so only the bounding
-  // square is visited (in the same row-major order, so every sum adds the same terms in turn).
+  // square is visited (clipped to it exactly as the per-pixel scan was).
   const reach = RADIAL_RINGS * RING_WIDTH * radius + 1;
   const x0 = firstPixel(cx, reach);
   const x1 = endPixel(cx, reach, size);
   const y0 = firstPixel(cy, reach);
   const y1 = endPixel(cy, reach, size);
+  fillWidths(radius, Math.max(cy - y0, y1 - cy), Math.max(cx - x0, x1 - cx));
+  // Pixel x of [cx - w, cx + w), clipped to [x0, x1), as an index of row `row`.
+  const left = (row: number, w: number) => row + Math.max(x0, cx - w);
+  const right = (row: number, w: number) => row + Math.min(x1, cx + w);
   for (let y = y0; y < y1; y++) {
-    const dy = y + 0.5 - cy;
-    const dyy = dy * dy;
-    for (let x = x0; x < x1; x++) {
-      const i = y * size + x;
-      const dx = x + 0.5 - cx;
-      const d = Math.sqrt(dx * dx + dyy) / radius;
+    const widths = (y >= cy ? y - cy : cy - 1 - y) * EDGES;
+    const row = y * size;
+    // Rings: outermost to the centre on the left of cx, then back out on the right.
+    for (let k = RADIAL_RINGS - 1; k >= 0; k--) {
+      addToRing(k, left(row, WIDTHS[widths + k]), right(row, -(k > 0 ? WIDTHS[widths + k - 1] : 0)));
+    }
+    for (let k = 0; k < RADIAL_RINGS; k++) {
+      addToRing(k, left(row, -(k > 0 ? WIDTHS[widths + k - 1] : 0)), right(row, WIDTHS[widths + k]));
+    }
+    const wPupil = WIDTHS[widths + PUPIL_EDGE];
+    for (let i = left(row, wPupil), end = right(row, wPupil); i < end; i++) {
       const l = LIGHTNESS[i];
-      const white = l > EYE_WHITE_LIGHTNESS && CHROMA[i] < EYE_WHITE_MAX_CHROMA ? 1 : 0;
-      // floor(d / RING_WIDTH) < RADIAL_RINGS exactly when d / RING_WIDTH < RADIAL_RINGS.
-      const ringPosition = d / RING_WIDTH;
-      if (ringPosition < RADIAL_RINGS) {
-        const k = ringPosition | 0;
-        if (k !== ring) {
-          RING_SUM_L[ring] = sumL;
-          RING_SUM_WHITE[ring] = sumWhite;
-          RING_SUM_SAT[ring] = sumSat;
-          RING_N[ring] = count;
-          ring = k;
-          sumL = RING_SUM_L[k];
-          sumWhite = RING_SUM_WHITE[k];
-          sumSat = RING_SUM_SAT[k];
-          count = RING_N[k];
-        }
-        sumL += l;
-        sumWhite += white;
-        sumSat += SATURATION[i];
-        count += 1;
-      }
-      if (d < PUPIL_RADIUS) {
-        PUPIL_L[nP++] = l;
-        pWhite += white;
-        pLabB += LAB_B[i];
-        pSat += SATURATION[i];
-        if (l < EYE_DARK_LIGHTNESS) pDark += 1;
-      } else if (d >= IRIS_INNER && d < IRIS_OUTER) {
-        IRIS_L[nI++] = l;
+      PUPIL_L[nP++] = l;
+      if (l > EYE_WHITE_LIGHTNESS && CHROMA[i] < EYE_WHITE_MAX_CHROMA) pWhite += 1;
+      pLabB += LAB_B[i];
+      pSat += SATURATION[i];
+      if (l < EYE_DARK_LIGHTNESS) pDark += 1;
+    }
+    // Iris: [cx - outer, cx - inner) and [cx + inner, cx + outer).
+    const wInner = WIDTHS[widths + IRIS_INNER_EDGE];
+    const wOuter = WIDTHS[widths + IRIS_OUTER_EDGE];
+    for (let side = 0; side < 2; side++) {
+      const from = side === 0 ? left(row, wOuter) : left(row, -wInner);
+      const end = side === 0 ? right(row, -wInner) : right(row, wOuter);
+      for (let i = from; i < end; i++) {
+        IRIS_L[nI++] = LIGHTNESS[i];
         iSat += SATURATION[i];
         iChroma += CHROMA[i];
       }
     }
   }
-  RING_SUM_L[ring] = sumL;
-  RING_SUM_WHITE[ring] = sumWhite;
-  RING_SUM_SAT[ring] = sumSat;
-  RING_N[ring] = count;
   return { pWhite, pLabB, pSat, pDark, iSat, iChroma, nP, nI };
+}
+
+/** Adds pixels [from, end) of one row to ring k's sums, in order. */
+function addToRing(k: number, from: number, end: number): void {
+  if (from >= end) return;
+  let sumL = RING_SUM_L[k], sumWhite = RING_SUM_WHITE[k], sumSat = RING_SUM_SAT[k];
+  for (let i = from; i < end; i++) {
+    const l = LIGHTNESS[i];
+    sumL += l;
+    if (l > EYE_WHITE_LIGHTNESS && CHROMA[i] < EYE_WHITE_MAX_CHROMA) sumWhite += 1;
+    sumSat += SATURATION[i];
+  }
+  RING_SUM_L[k] = sumL;
+  RING_SUM_WHITE[k] = sumWhite;
+  RING_SUM_SAT[k] = sumSat;
+  RING_N[k] += end - from;
 }
 
 /**

@@ -1,0 +1,169 @@
+// @ts-check
+/**
+ * Bit-identity check of this build's lgbm features against another build (e.g. the commit before a
+ * speed-up): every output value must be the same double (Object.is), so trained models see no change.
+ * Compares featuresFromWorkingImage of both builds on
+ *  - every training photo in ../shared/data/cataract/train (when present), decoded to the working
+ *    image exactly as extractLgbmFeatures does (openImage + cover resize + toRgb8), and the same
+ *    photos re-encoded small (downscaleReencode to 96 and 48 px, as feature-check.js does);
+ *  - synthetic working images: uniform noise, flat colours, noisy synthetic eyes at many positions,
+ *    radii and pupil colours (including eyes at the border and tiny or huge ones), gradients;
+ *  - all 2^24 RGB colours (1024 images of 16384 distinct colours), whose colour planes (L*, a*, b*,
+ *    chroma, saturation) are compared bit for bit as well.
+ * Run: `npx tsc -b packages/imaging && node packages/imaging/bench/feature-identity.js --baseline DIST`
+ * (DIST: the other build's packages/imaging/dist). Exits 1 when any value differs.
+ */
+const { existsSync, readFileSync, readdirSync } = require('node:fs');
+const { join, resolve } = require('node:path');
+const imaging = require('../dist');
+const { openImage, toRgb8 } = require('../dist/pipeline');
+
+const ROOT = join(__dirname, '../../../../shared/data/cataract/train');
+const SIZE = imaging.WORKING_SIZE;
+const PIXELS = SIZE * SIZE;
+
+const at = process.argv.indexOf('--baseline');
+if (at < 0) throw new Error('usage: feature-identity.js --baseline DIST');
+const baselineDist = resolve(process.argv[at + 1]);
+const baseline = require(baselineDist);
+
+const totals = { vectors: 0, values: 0, differing: 0 };
+/** @type {Record<string, number>} */ const perSource = {};
+
+function compare(/** @type {string} */ source, /** @type {Uint8Array} */ rgb) {
+  const a = baseline.featuresFromWorkingImage(rgb);
+  const b = imaging.featuresFromWorkingImage(rgb);
+  let differing = a.length === b.length ? 0 : 1;
+  for (let k = 0; k < Math.min(a.length, b.length); k++) if (!Object.is(a[k], b[k])) differing++;
+  totals.vectors++;
+  totals.values += a.length;
+  totals.differing += differing;
+  perSource[source] = (perSource[source] ?? 0) + 1;
+  if (differing > 0 && totals.differing === differing) console.log(`first difference: ${source} (${differing} values)`);
+}
+
+/** The working image extractLgbmFeatures computes features from. */
+async function workingImage(/** @type {Buffer} */ buf) {
+  const { image } = await openImage(buf);
+  const { data } = await toRgb8(
+    image.resize(SIZE, SIZE, { fit: 'cover', position: 'centre', kernel: imaging.FEATURE_RESIZE_KERNEL }),
+  );
+  return data;
+}
+
+/** mulberry32 */
+function rng(/** @type {number} */ seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A noisy eye: pupil, iris, sclera around (cx, cy) in working pixels, iris radius `radius`. */
+/**
+ * @param {number} cx @param {number} cy @param {number} radius @param {number[]} pupil
+ * @param {number} noise @param {() => number} rand
+ */
+function eye(cx, cy, radius, pupil, noise, rand) {
+  const img = new Uint8Array(PIXELS * 3);
+  const iris = [60 + 100 * rand(), 40 + 60 * rand(), 20 + 50 * rand()];
+  const sclera = [200 + 55 * rand(), 190 + 55 * rand(), 180 + 55 * rand()];
+  for (let y = 0; y < SIZE; y++) {
+    for (let x = 0; x < SIZE; x++) {
+      const d = Math.hypot(x + 0.5 - cx, y + 0.5 - cy) / radius;
+      const c = d < 0.4 ? pupil : d < 1 ? iris : sclera;
+      for (let k = 0; k < 3; k++) {
+        img[(y * SIZE + x) * 3 + k] = Math.max(0, Math.min(255, Math.round(c[k] + (rand() - 0.5) * noise)));
+      }
+    }
+  }
+  return img;
+}
+
+function synthetic() {
+  const rand = rng(20240611);
+  /** @type {[string, Uint8Array][]} */ const out = [];
+  for (let k = 0; k < 300; k++) out.push(['noise', Uint8Array.from({ length: PIXELS * 3 }, () => Math.floor(rand() * 256))]);
+  for (let v = 0; v < 256; v += 5) out.push(['flat grey', new Uint8Array(PIXELS * 3).fill(v)]);
+  for (let k = 0; k < 200; k++) {
+    const c = [0, 1, 2].map(() => Math.floor(rand() * 256));
+    out.push(['flat colour', Uint8Array.from({ length: PIXELS * 3 }, (_, i) => c[i % 3])]);
+  }
+  for (let k = 0; k < 2500; k++) {
+    const radius = 4 + rand() * 70;
+    const cx = -10 + rand() * (SIZE + 20);
+    const cy = -10 + rand() * (SIZE + 20);
+    const dark = rand() < 0.5;
+    const pupil = dark ? [5 + 30 * rand(), 5 + 30 * rand(), 5 + 30 * rand()] : [120 + 130 * rand(), 120 + 130 * rand(), 120 + 130 * rand()];
+    out.push(['synthetic eye', eye(cx, cy, radius, pupil, 4 + rand() * 40, rand)]);
+  }
+  for (let k = 0; k < 200; k++) {
+    const [a, b] = [rand(), rand()].map((v) => v * 4 - 2);
+    const img = new Uint8Array(PIXELS * 3);
+    for (let i = 0; i < PIXELS; i++) {
+      const x = i % SIZE;
+      const y = (i / SIZE) | 0;
+      const level = 128 + a * (x - 64) + b * (y - 64) + (rand() - 0.5) * 6;
+      for (let c = 0; c < 3; c++) img[3 * i + c] = Math.max(0, Math.min(255, Math.round(level + c * 20)));
+    }
+    out.push(['gradient', img]);
+  }
+  return out;
+}
+
+/** All 2^24 colours, 16384 per image; colour planes compared bit for bit, then the features. */
+function allColours() {
+  const planesA = require(join(baselineDist, 'features/colour'));
+  const planesB = require(join(__dirname, '../dist/features/colour'));
+  const names = ['lightness', 'labA', 'labB', 'chroma', 'saturation'];
+  let colours = 0;
+  let differing = 0;
+  const rgb = new Uint8Array(PIXELS * 3);
+  for (let first = 0; first < 1 << 24; first += PIXELS) {
+    // Pixel i holds colour first + i (red varies fastest; blue is fixed within an image).
+    for (let i = 0; i < PIXELS; i++) {
+      const c = first + i;
+      rgb[3 * i] = c & 255;
+      rgb[3 * i + 1] = (c >> 8) & 255;
+      rgb[3 * i + 2] = c >> 16;
+    }
+    const a = planesA.colourPlanes(rgb);
+    const snapshot = names.map((n) => Float32Array.from(a[n]));
+    const b = planesB.colourPlanes(rgb);
+    names.forEach((n, k) => {
+      const want = snapshot[k];
+      const got = b[n];
+      for (let i = 0; i < PIXELS; i++) if (!Object.is(want[i], got[i])) differing++;
+    });
+    colours += PIXELS;
+    compare('all colours', rgb);
+  }
+  return { colours, planeValues: colours * names.length, differing };
+}
+
+async function main() {
+  if (existsSync(ROOT)) {
+    for (const cls of ['cataract', 'normal']) {
+      for (const f of readdirSync(join(ROOT, cls)).sort()) {
+        const buf = readFileSync(join(ROOT, cls, f));
+        compare('training photo', await workingImage(buf));
+        compare('training photo re-encoded 96 px', await workingImage(await imaging.downscaleReencode(buf, 96, 80)));
+        compare('training photo re-encoded 48 px', await workingImage(await imaging.downscaleReencode(buf, 48, 70)));
+      }
+    }
+  } else console.log(`(no training photos: ${ROOT} absent)`);
+  for (const [source, rgb] of synthetic()) compare(source, rgb);
+  const colours = allColours();
+  console.log(JSON.stringify({ perSource, ...totals }));
+  console.log(JSON.stringify({ colourPlanes: colours }));
+  if (totals.differing > 0 || colours.differing > 0) process.exit(1);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
