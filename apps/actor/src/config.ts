@@ -32,6 +32,13 @@ const EnvSchema = z.object({
   /** How long SIGTERM waits for running jobs before giving up on them (they then stall over to another actor). */
   ACTOR_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * V8's interrupt budget (bytecode a function runs before V8 considers optimising it); 0 keeps
+   * V8's own (132 KB in Node 20). Lower means hot functions reach optimised code sooner: a process
+   * runs each function of a request's path once per request, so with the default it served tens of
+   * seconds of traffic from unoptimised code after every start (bench/README.md, "JIT warm-up").
+   */
+  V8_INTERRUPT_BUDGET: z.coerce.number().int().min(0).default(4096),
   /** Also append logs to LOG_DIR/actor-<model>.log ("" as Compose passes an unset variable: off). */
   LOG_DIR: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().optional()),
   /**
@@ -66,6 +73,8 @@ export interface ActorConfig {
   maxImagePixels: number | undefined;
   shutdownGraceMs: number;
   logLevel: string;
+  /** V8_INTERRUPT_BUDGET: applied by main.ts before anything else runs (0: V8's default). */
+  interruptBudget: number;
   logDir: string | undefined;
   /** Micro-batching of the onnx runtime (maxBatch 1: no batching, every job runs on its own). */
   batching: { maxBatch: number; maxWaitMs: number; maxInflight: number };
@@ -121,6 +130,7 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     shutdownGraceMs: e.ACTOR_SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
+    interruptBudget: e.V8_INTERRUPT_BUDGET,
     logDir: e.LOG_DIR,
     batching: { maxBatch, maxWaitMs: e.CLIP_MAX_WAIT_MS, maxInflight: e.CLIP_MAX_INFLIGHT_BATCHES },
     intraOpThreads: e.ORT_INTRA_OP_THREADS,

@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { disableDecodeCache } from '@cataract/imaging';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
@@ -9,6 +10,7 @@ import { startActor } from './actor';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.interruptBudget > 0) setFlagsFromString(`--interrupt-budget=${config.interruptBudget}`); // see config.ts
   const logger = createLogger(config.logLevel, { model: config.model, actorId: config.actorId }, config.logDir ? { dir: config.logDir, file: `actor-${config.model}.log` } : undefined);
   process.on('unhandledRejection', (reason) => logger.error({ reason }, 'unhandled rejection'));
   process.on('uncaughtException', (err) => {

@@ -25,4 +25,10 @@ describe('actor config', () => {
     expect(() => loadConfig(['--model', 'lgbm'], { ACTOR_ID: 'has space' })).toThrow(/ACTOR_ID/);
     expect(() => loadConfig(['--model', 'lgbm'], { ACTOR_HEARTBEAT_INTERVAL_MS: '5000', ACTOR_HEARTBEAT_TTL_MS: '3000' })).toThrow(/TTL/);
   });
+
+  it('lowers V8’s interrupt budget by default; 0 keeps V8’s own, negatives are refused', () => {
+    expect(loadConfig(['--model', 'lgbm'], {}).interruptBudget).toBe(4096);
+    expect(loadConfig(['--model', 'lgbm'], { V8_INTERRUPT_BUDGET: '0' }).interruptBudget).toBe(0);
+    expect(() => loadConfig(['--model', 'lgbm'], { V8_INTERRUPT_BUDGET: '-1' })).toThrow(/V8_INTERRUPT_BUDGET/);
+  });
 });

@@ -1,4 +1,5 @@
 import cluster, { Worker } from 'node:cluster';
+import { setFlagsFromString } from 'node:v8';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { startPrimaryServices } from './primary-services';
@@ -10,6 +11,8 @@ import { startGatewayWorker } from './worker';
  * exits 0. Workers run worker.ts.
  */
 const config = loadConfig();
+// Primary and every worker: see V8_INTERRUPT_BUDGET in config.ts.
+if (config.interruptBudget > 0) setFlagsFromString(`--interrupt-budget=${config.interruptBudget}`);
 
 if (cluster.isPrimary) runPrimary();
 else runWorker();

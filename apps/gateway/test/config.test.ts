@@ -15,6 +15,7 @@ describe('gateway config', () => {
       maxQueuedPerModel: 256,
       servedModels: ['lgbm'],
       logLevel: 'info',
+      interruptBudget: 4096,
     });
     expect(c.modelsDir).toMatch(/models$/);
     expect(c.webDistDir).toMatch(/apps\/web\/dist$/);
@@ -23,6 +24,7 @@ describe('gateway config', () => {
   it('reads overrides from the environment', () => {
     const c = loadConfig({ PORT: '9000', GATEWAY_WORKERS: '2', MAX_UPLOAD_MB: '0.5', REQUEST_TIMEOUT_MS: '1500', SERVED_MODELS: 'lgbm,clip', MAX_QUEUED_PER_MODEL: '3' });
     expect(c).toMatchObject({ port: 9000, workers: 2, maxUploadBytes: 524288, requestTimeoutMs: 1500, servedModels: ['lgbm', 'clip'], maxQueuedPerModel: 3 });
+    expect(loadConfig({ SERVED_MODELS: 'lgbm', V8_INTERRUPT_BUDGET: '0' }).interruptBudget).toBe(0);
     expect(c.shutdownGraceMs).toBe(3500);
   });
 
@@ -31,6 +33,7 @@ describe('gateway config', () => {
     expect(() => loadConfig({ GATEWAY_WORKERS: '0' })).toThrow(/GATEWAY_WORKERS/);
     expect(() => loadConfig({ SERVED_MODELS: 'lgbm,bert' })).toThrow(/bert/);
     expect(() => loadConfig({ REDIS_URL: 'not a url' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ V8_INTERRUPT_BUDGET: '-1' })).toThrow(/V8_INTERRUPT_BUDGET/);
   });
 
   it('serves by default the model types whose manifest exists', () => {
