@@ -15,6 +15,7 @@
  */
 const { existsSync, readFileSync, readdirSync } = require('node:fs');
 const { join, resolve } = require('node:path');
+const { createRng } = require('@cataract/gbdt-trainer'); // the repo's one seeded PRNG (mulberry32)
 const imaging = require('../dist');
 const { openImage, toRgb8 } = require('../dist/pipeline');
 
@@ -51,18 +52,6 @@ async function workingImage(/** @type {Buffer} */ buf) {
   return data;
 }
 
-/** mulberry32 */
-function rng(/** @type {number} */ seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A noisy eye: pupil, iris, sclera around (cx, cy) in working pixels, iris radius `radius`. */
 /**
  * @param {number} cx @param {number} cy @param {number} radius @param {number[]} pupil
@@ -85,7 +74,7 @@ function eye(cx, cy, radius, pupil, noise, rand) {
 }
 
 function synthetic() {
-  const rand = rng(20240611);
+  const rand = createRng(20240611);
   /** @type {[string, Uint8Array][]} */ const out = [];
   for (let k = 0; k < 300; k++) out.push(['noise', Uint8Array.from({ length: PIXELS * 3 }, () => Math.floor(rand() * 256))]);
   for (let v = 0; v < 256; v += 5) out.push(['flat grey', new Uint8Array(PIXELS * 3).fill(v)]);
