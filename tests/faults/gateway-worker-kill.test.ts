@@ -71,7 +71,7 @@ describeFaults('fault 4: SIGKILL a gateway worker under load', {}, () => {
     // connection to the first free worker. A client that reconnects the instant its connection to
     // the victim broke can be handed to the victim before the primary has seen it die: that
     // handoff is never acknowledged, and the primary keeps the socket open, so the one request
-    // sent on it waits until its client gives up (seen in 1 of 6 full runs on 2026-11-27). Such a
+    // sent on it waits until its client gives up (seen once in 9 runs of this test on 2026-11-27). Such a
     // connection is identified exactly: the primary, which otherwise holds no client connection,
     // still holds it. Any other hang fails the test.
     const handedToTheDead = new Set(tcpConnectionsOf(c.gateway.pid, c.port).filter((t) => t.state === TCP_ESTABLISHED).map((t) => t.remotePort));
