@@ -68,16 +68,6 @@ async function syntheticPhotos(n) {
   return out;
 }
 
-/** The working image extractLgbmFeatures computes features from (same resize as the extractor). */
-async function workingImage(/** @type {Buffer} */ buf) {
-  return sharp(buf, { autoOrient: true })
-    .resize(SIZE, SIZE, { fit: 'cover', position: 'centre', kernel: imaging.FEATURE_RESIZE_KERNEL })
-    .flatten({ background: { r: 0, g: 0, b: 0 } })
-    .toColourspace('srgb')
-    .raw({ depth: 'uchar' })
-    .toBuffer();
-}
-
 /**
  * Runs `fn` over every item `rounds` times after one warm-up pass; returns CPU and wall ms per call.
  * @template T @param {T[]} items @param {(item: T) => unknown} fn @param {number} rounds
@@ -131,7 +121,7 @@ async function main() {
   if (process.argv.includes('--no-decode-cache')) imaging.disableDecodeCache();
   const real = existsSync(ROOT);
   const photos = real ? realPhotos(PHOTOS) : await syntheticPhotos(PHOTOS);
-  const working = await Promise.all(photos.map(workingImage));
+  const working = await Promise.all(photos.map((buf) => imaging.decodeWorkingImage(buf)));
   console.log(
     JSON.stringify({
       input: real ? `${photos.length} training photos` : `${photos.length} synthetic eyes`,

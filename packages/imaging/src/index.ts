@@ -12,6 +12,6 @@ export type { TensorSpec } from './tensor';
 export { downscaleReencode } from './reencode';
 export { LGBM_FEATURE_SET, assertFeatureSet } from './features/feature-set';
 export type { FeatureSet, FeatureSetId } from './features/feature-set';
-export { extractLgbmFeatures, featuresFromWorkingImage, FEATURE_RESIZE_KERNEL } from './features/extract';
+export { decodeWorkingImage, extractLgbmFeatures, featuresFromWorkingImage, FEATURE_RESIZE_KERNEL } from './features/extract';
 export { WORKING_SIZE, TEXTURE_SIZE, REGIONS, REGION_RADII } from './features/regions';
 export { disableDecodeCache } from './process-settings';

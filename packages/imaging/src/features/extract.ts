@@ -31,11 +31,20 @@ export const FEATURE_RESIZE_KERNEL = 'lanczos3' as const;
  * LGBM_FEATURE_SET vector. Throws ImageRejectedError for refused input.
  */
 export async function extractLgbmFeatures(buf: Buffer, opts: DecodeLimits = {}): Promise<Float64Array> {
+  return featuresFromWorkingImage(await decodeWorkingImage(buf, opts));
+}
+
+/**
+ * The working image extractLgbmFeatures computes features from: `buf` decoded straight to the
+ * WORKING_SIZE square (centre 'cover' crop), RGB uint8. For tools that time or compare the two
+ * steps apart; throws ImageRejectedError for refused input.
+ */
+export async function decodeWorkingImage(buf: Buffer, opts: DecodeLimits = {}): Promise<Buffer> {
   const { image } = await openImage(buf, opts);
   const { data } = await toRgb8(
     image.resize(WORKING_SIZE, WORKING_SIZE, { fit: 'cover', position: 'centre', kernel: FEATURE_RESIZE_KERNEL }),
   );
-  return featuresFromWorkingImage(data);
+  return data;
 }
 
 /**
