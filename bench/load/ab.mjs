@@ -13,14 +13,15 @@
  * runtime that answers at once (bench/load/lib/instant-lgbm-actor.cjs): what is left is the cost of
  * the gateway, Redis and the actors' queue handling, without the model's CPU drowning it.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { round } from './lib/baseline.mjs';
-import { startCluster, stopAllClusters } from './lib/cluster.mjs';
+import { envFromPairs, startCluster, stopAllClusters } from './lib/cluster.mjs';
 import { multipartBodies, runLoad } from './lib/load.mjs';
 import { photoSets } from './lib/photos.mjs';
+import { cpuPerRequest } from './lib/processes.mjs';
+import { stamp, writeResultFile } from './lib/report.mjs';
 import { ROOT } from './lib/root.mjs';
 
 const { values: opt } = parseArgs({
@@ -36,7 +37,7 @@ const { values: opt } = parseArgs({
     'instant-actors': { type: 'boolean', default: false },
   },
 });
-const parse = (s) => Object.fromEntries(s.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const parse = (s) => envFromPairs(s.split(',').filter(Boolean));
 const instant = opt['instant-actors'] ? { SUPERVISOR_ACTOR_ENTRY: join(ROOT, 'bench/load/lib/instant-lgbm-actor.cjs') } : {};
 const env = { A: { ...instant, ...parse(opt.a) }, B: { ...instant, ...parse(opt.b) } };
 const rate = Number(opt.rate) || undefined;
@@ -56,7 +57,7 @@ try {
     const before = c.cpu();
     const r = await runLoad({ url, bodies, connections: Number(opt.connections), seconds: Number(opt.seconds), rate });
     const after = c.cpu();
-    const cpu = Object.fromEntries(Object.keys(after).map((k) => [k, round(((after[k] - before[k]) * 1000) / Math.max(1, r.ok), 2)]));
+    const cpu = cpuPerRequest(before, after, Math.max(1, r.ok));
     const total = round(Object.values(cpu).reduce((s, v) => s + v, 0), 2);
     return { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, non_200: r.non_200, errors: r.errors, cpu_ms_per_request: { ...cpu, total }, load_average: round(loadavg()[0], 2) };
   };
@@ -75,10 +76,8 @@ try {
   const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   const summary = { rps_b_over_a: median(rounds.map((r) => r.rps_b_over_a)), cpu_per_request_b_over_a: median(rounds.map((r) => r.cpu_b_over_a)) };
   log(`A=${JSON.stringify(env.A)} B=${JSON.stringify(env.B)}: median B/A req/s ${summary.rps_b_over_a}, CPU per request ${summary.cpu_per_request_b_over_a}`);
-  const dir = join(ROOT, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `ab-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.json`);
-  writeFileSync(file, JSON.stringify({ command: `node bench/load/ab.mjs ${process.argv.slice(2).join(' ')}`, date: new Date().toISOString(), env, rate: rate ?? null, endpoint: opt.endpoint, set: opt.set, connections: Number(opt.connections), rounds, summary }, null, 2) + '\n');
+  const date = new Date().toISOString();
+  const file = writeResultFile(`ab-${stamp(date)}`, { command: `node bench/load/ab.mjs ${process.argv.slice(2).join(' ')}`, date, env, rate: rate ?? null, endpoint: opt.endpoint, set: opt.set, connections: Number(opt.connections), rounds, summary });
   log('wrote', file);
 } finally {
   await stopAllClusters();

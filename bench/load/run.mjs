@@ -13,10 +13,11 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bareDecode, inProcessBaselines, lgbmInProcess, meanBaselines, round } from './lib/baseline.mjs';
-import { startCluster, stopAllClusters } from './lib/cluster.mjs';
+import { envFromPairs, startCluster, stopAllClusters } from './lib/cluster.mjs';
 import { runFetchLoad } from './lib/fetch-load.mjs';
 import { multipartBodies, runLoad } from './lib/load.mjs';
 import { describeSet, photoSets } from './lib/photos.mjs';
+import { cpuPerRequest } from './lib/processes.mjs';
 import { writeReport } from './lib/report.mjs';
 import { ROOT, requireFromRoot } from './lib/root.mjs';
 import { jobSplit, metricsDelta, scrapeMetrics } from './lib/server-split.mjs';
@@ -45,7 +46,7 @@ if (opt.quick) Object.assign(opt, { seconds: '5', concurrency: '8,32', sets: 'jp
 const SECONDS = Number(opt.seconds);
 const WARMUP = Number(opt.warmup);
 const BASE_S = Number(opt['baseline-seconds']);
-const clusterEnv = Object.fromEntries(opt.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const clusterEnv = envFromPairs(opt.env);
 // --profile DIR: every gateway and actor process writes a .cpuprofile there (see profile-summary.mjs)
 const profileEnv = opt.profile ? profilingEnv(opt.profile) : {};
 // The clip actor's batch size as configured (its default, or CLIP_MAX_BATCH from --env): the
@@ -219,7 +220,3 @@ function snap(c) {
   return { ...c.cpu(), bench_client: (u.user + u.system) / 1e6 };
 }
 
-function cpuPerRequest(a, b, n) {
-  if (!n) return undefined;
-  return Object.fromEntries(Object.keys(b).map((k) => [k, round(((b[k] - a[k]) * 1000) / n, 2)]));
-}

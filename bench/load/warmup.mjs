@@ -9,15 +9,14 @@
  * Run it once per configuration (e.g. `--env V8_INTERRUPT_BUDGET=0` against the default) and compare
  * the windows; writes bench/results/warmup-<date>.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { round } from './lib/baseline.mjs';
-import { startCluster, stopAllClusters } from './lib/cluster.mjs';
+import { envFromPairs, startCluster, stopAllClusters } from './lib/cluster.mjs';
 import { multipartBodies, runLoad } from './lib/load.mjs';
 import { photoSets } from './lib/photos.mjs';
-import { ROOT } from './lib/root.mjs';
+import { cpuPerRequest } from './lib/processes.mjs';
+import { stamp, writeResultFile } from './lib/report.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -28,7 +27,7 @@ const { values: opt } = parseArgs({
     set: { type: 'string', default: 'goal' },
   },
 });
-const env = Object.fromEntries(opt.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const env = envFromPairs(opt.env);
 const log = (...a) => process.stderr.write(`[bench:warmup] ${a.join(' ')}\n`);
 process.once('SIGINT', () => void stopAllClusters().finally(() => process.exit(130)));
 
@@ -41,16 +40,14 @@ try {
     const before = c.cpu();
     const r = await runLoad({ url, bodies, connections: Number(opt.connections), seconds: Number(opt.seconds) });
     const after = c.cpu();
-    const perRequest = (k) => round(((after[k] - before[k]) * 1000) / Math.max(1, r.ok), 2);
-    const row = { window: w, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, non_200: r.non_200, cpu_ms_per_request: { gateway: perRequest('gateway'), lgbm_actor: perRequest('lgbm_actor'), redis: perRequest('redis') }, load_average: round(loadavg()[0], 2) };
+    const { gateway, lgbm_actor, redis } = cpuPerRequest(before, after, Math.max(1, r.ok));
+    const row = { window: w, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, non_200: r.non_200, cpu_ms_per_request: { gateway, lgbm_actor, redis }, load_average: round(loadavg()[0], 2) };
     windows.push(row);
     log(`window ${w}: ${row.rps} req/s, CPU ms/request ${JSON.stringify(row.cpu_ms_per_request)}, load ${row.load_average}`);
   }
 } finally {
   await stopAllClusters();
 }
-const dir = join(ROOT, 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-const file = join(dir, `warmup-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.json`);
-writeFileSync(file, JSON.stringify({ command: `node bench/load/warmup.mjs ${process.argv.slice(2).join(' ')}`, date: new Date().toISOString(), env, windows }, null, 2) + '\n');
+const date = new Date().toISOString();
+const file = writeResultFile(`warmup-${stamp(date)}`, { command: `node bench/load/warmup.mjs ${process.argv.slice(2).join(' ')}`, date, env, windows });
 log('wrote', file);

@@ -7,6 +7,11 @@ import { ROOT, requireFromRoot } from './root.mjs';
 
 const SUPERVISOR = join(ROOT, 'apps/supervisor/dist/main.js');
 
+/** KEY=VALUE strings (the scripts' --env options) as an environment object; values may contain '='. */
+export function envFromPairs(pairs) {
+  return Object.fromEntries(pairs.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+}
+
 /**
  * The cluster as `npm start` runs it (the supervisor, which starts the gateway cluster and the
  * actors) against a private redis-server, with `env` on top of the defaults. Resolves once

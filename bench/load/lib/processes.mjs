@@ -59,6 +59,15 @@ export function cpuSeconds(pid) {
   }
 }
 
+/**
+ * CPU ms per request of each role between two CPU snapshots (seconds, as cluster.cpu() returns)
+ * over `n` requests; undefined when no request was served.
+ */
+export function cpuPerRequest(before, after, n) {
+  if (!n) return undefined;
+  return Object.fromEntries(Object.keys(after).map((k) => [k, Number((((after[k] - before[k]) * 1000) / n).toFixed(2))]));
+}
+
 /** Every descendant of `pid` with its command line (for telling gateway workers from actors). */
 export function descendants(pid) {
   const parent = new Map();

@@ -10,11 +10,7 @@ const END = '<!-- bench:load results: end -->';
  * between the markers above (only that block is replaced; other sections are left alone).
  */
 export function writeReport(result) {
-  const dir = join(ROOT, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const stamp = result.date.replace(/[:.]/g, '-').slice(0, 19);
-  const json = join(dir, `load-${stamp}${result.label ? '-' + result.label.replace(/[^A-Za-z0-9_-]/g, '_') : ''}.json`);
-  writeFileSync(json, JSON.stringify(result, null, 2) + '\n');
+  const json = writeResultFile(`load-${stamp(result.date)}${result.label ? '-' + result.label.replace(/[^A-Za-z0-9_-]/g, '_') : ''}`, result);
 
   const readme = join(ROOT, 'bench', 'README.md');
   const block = `${START}\n${markdown(result, json.slice(ROOT.length + 1))}\n${END}`;
@@ -25,6 +21,18 @@ export function writeReport(result) {
   writeFileSync(readme, next);
   return [json, readme];
 }
+
+/** bench/results/<name>.json holding `record`; returns its path. */
+export function writeResultFile(name, record) {
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
+  return file;
+}
+
+/** An ISO date as a file-name stamp: 2026-11-27T04-52-20. */
+export const stamp = (iso) => iso.replace(/[:.]/g, '-').slice(0, 19);
 
 const f = (v, d = 1) => (v === undefined || v === null || Number.isNaN(v) ? '–' : typeof v === 'number' ? v.toFixed(d) : String(v));
 const ms = (v) => (v === undefined ? '–' : Math.round(v));
