@@ -2,6 +2,9 @@
  * Graceful shutdown on the real processes: a rolling restart of the actors under load answers
  * every request, and a gateway stopping with requests in flight answers them all before it exits.
  */
+import { BULL_PREFIX, QUEUE_NAMES } from '@cataract/contracts';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { startCluster, TestCluster } from '../support/cluster';
 import { LgbmFixture, writeLgbmFixture } from '../support/models';
 import { eyePhotos } from '../support/photos';
@@ -71,7 +74,22 @@ maybe('graceful shutdown drops nothing', () => {
     const [actor] = cluster.actors;
     process.kill(actor.pid, 'SIGSTOP'); // hold the jobs (well within the 3 s heartbeat TTL)
     const inFlight = Array.from({ length: 8 }, () => predict());
-    await sleep(400);
+    // In flight means held by the gateway: every upload read and its job queued. A fixed sleep was
+    // not enough on a loaded CI machine (one request was still in the connection hand-off or
+    // unparsed when the workers closed, and was reset like any connection that sent nothing yet).
+    const client = new Redis(redis.url);
+    const queue = new Queue(QUEUE_NAMES.lgbm, { connection: client, prefix: BULL_PREFIX });
+    let held = 0;
+    try {
+      for (const until = Date.now() + 20_000; held < 8 && Date.now() < until; await sleep(50)) {
+        const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
+        held = counts.waiting + counts.active + counts.prioritized;
+      }
+    } finally {
+      await queue.close();
+      client.disconnect();
+    }
+    expect(held).toBe(8);
     const exited = cluster.gateway.stop(20_000);
     await sleep(400);
     process.kill(actor.pid, 'SIGCONT');
