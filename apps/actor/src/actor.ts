@@ -11,6 +11,7 @@ import { ReplyPublisher } from './reply';
 import { FaultDelayRuntime } from './runtimes/fault-delay-runtime';
 import { createRuntime } from './runtimes/registry';
 import { createScheduler } from './scheduler';
+import { warmUp } from './warmup';
 
 export interface RunningActor {
   readonly actorId: string;
@@ -22,7 +23,8 @@ export interface RunningActor {
 /**
  * Loads the model once (manifest + checksum + runtime), then consumes its model type's queue with
  * short locks and frequent stalled checks, so the jobs of an actor that dies go back to the queue
- * within a request deadline. Heartbeats start only once the worker is ready to take jobs.
+ * within a request deadline. The model is warmed up first (warmup.ts); heartbeats start only once
+ * the worker is ready to take jobs.
  */
 export async function startActor(config: ActorConfig, logger: Logger): Promise<RunningActor> {
   const files = await loadModelFiles(config.modelsDir, config.model);
@@ -37,6 +39,9 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
   }
   await runtime.load();
   logger.info({ version: files.manifest.version, runtime: runtime.kind, batch: runtime.preferredBatchSize }, 'model loaded');
+  // Before registering: no request waits on the first, slow predictions, and a model that cannot
+  // answer never advertises itself. The test-only delay is not warmed through.
+  await warmUp(model, config.warmupRuns, logger);
 
   const redis = createActorRedis(config.redisUrl, `actor:${config.model}:${config.actorId}`, logger);
   const scheduler = createScheduler(runtime, config.batching);

@@ -14,6 +14,13 @@ import { REPO_ROOT } from './paths';
  */
 const DEFAULT_CONCURRENCY: Record<ModelType, (maxBatch: number) => number> = { lgbm: () => 16, clip: (maxBatch) => Math.max(16, 2 * maxBatch) };
 
+/**
+ * Warm-up predictions before an actor registers (warmup.ts). lgbm: its per-image cost settles
+ * after about a hundred runs; clip: onnxruntime's first runs size its buffers, a few suffice
+ * (bench/README.md, "Model warm-up").
+ */
+const DEFAULT_WARMUP_RUNS: Record<ModelType, number> = { lgbm: 120, clip: 8 };
+
 const EnvSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   MODELS_DIR: z.string().min(1).default(join(REPO_ROOT, 'models')),
@@ -29,12 +36,14 @@ const EnvSchema = z.object({
   ACTOR_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).default(HEARTBEAT.intervalMs),
   ACTOR_HEARTBEAT_TTL_MS: z.coerce.number().int().min(100).default(HEARTBEAT.ttlMs),
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().optional(),
+  /** Predictions on rendered photos before registering (0: none; default per model type). */
+  ACTOR_WARMUP_RUNS: z.coerce.number().int().min(0).max(10_000).optional(),
   /** How long SIGTERM waits for running jobs before giving up on them (they then stall over to another actor). */
   ACTOR_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * V8's interrupt budget (bytecode a function runs before V8 considers optimising it); 0 keeps
-   * V8's own (132 KB in Node 20). Lower means hot functions reach optimised code sooner: a process
+   * V8's own (66 KB in Node 20, `node --v8-options`). Lower means hot functions reach optimised code sooner: a process
    * runs each function of a request's path once per request, so with the default it served tens of
    * seconds of traffic from unoptimised code after every start (bench/README.md, "JIT warm-up").
    */
@@ -71,6 +80,8 @@ export interface ActorConfig {
   heartbeatIntervalMs: number;
   heartbeatTtlMs: number;
   maxImagePixels: number | undefined;
+  /** Warm-up predictions before the actor registers (0: none). */
+  warmupRuns: number;
   shutdownGraceMs: number;
   logLevel: string;
   /** V8_INTERRUPT_BUDGET: applied by main.ts before anything else runs (0: V8's default). */
@@ -128,6 +139,7 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     heartbeatIntervalMs: e.ACTOR_HEARTBEAT_INTERVAL_MS,
     heartbeatTtlMs: e.ACTOR_HEARTBEAT_TTL_MS,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
+    warmupRuns: e.ACTOR_WARMUP_RUNS ?? DEFAULT_WARMUP_RUNS[model],
     shutdownGraceMs: e.ACTOR_SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
     interruptBudget: e.V8_INTERRUPT_BUDGET,

@@ -31,4 +31,12 @@ describe('actor config', () => {
     expect(loadConfig(['--model', 'lgbm'], { V8_INTERRUPT_BUDGET: '0' }).interruptBudget).toBe(0);
     expect(() => loadConfig(['--model', 'lgbm'], { V8_INTERRUPT_BUDGET: '-1' })).toThrow(/V8_INTERRUPT_BUDGET/);
   });
+
+  it('warms each model type up by default (ACTOR_WARMUP_RUNS overrides, 0 turns it off)', () => {
+    expect(loadConfig(['--model', 'lgbm'], {}).warmupRuns).toBe(120);
+    expect(loadConfig(['--model', 'clip'], {}).warmupRuns).toBe(8);
+    expect(loadConfig(['--model', 'lgbm'], { ACTOR_WARMUP_RUNS: '0' }).warmupRuns).toBe(0);
+    expect(loadConfig(['--model', 'clip'], { ACTOR_WARMUP_RUNS: '3' }).warmupRuns).toBe(3);
+    expect(() => loadConfig(['--model', 'lgbm'], { ACTOR_WARMUP_RUNS: '-1' })).toThrow(/ACTOR_WARMUP_RUNS/);
+  });
 });

@@ -37,7 +37,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * V8's interrupt budget (bytecode a function runs before V8 considers optimising it); 0 keeps
-   * V8's own (132 KB in Node 20). Lower means hot functions reach optimised code sooner: a process
+   * V8's own (66 KB in Node 20, `node --v8-options`). Lower means hot functions reach optimised code sooner: a process
    * runs each function of a request's path once per request, so with the default it served tens of
    * seconds of traffic from unoptimised code after every start (bench/README.md, "JIT warm-up").
    */

@@ -21,3 +21,11 @@ export class RuntimeNotLoadedError extends Error {
     this.name = 'RuntimeNotLoadedError';
   }
 }
+
+/** The model loaded but could not answer a warm-up input: the actor refuses to start serving it. */
+export class WarmupFailedError extends Error {
+  constructor(run: number, input: number, cause: Error) {
+    super(`model warm-up failed (run ${run}, input ${input}): ${cause.message}`, { cause });
+    this.name = 'WarmupFailedError';
+  }
+}

@@ -1,0 +1,87 @@
+import { decodeImage } from '@cataract/imaging';
+import type { Probabilities } from '@cataract/contracts';
+import { LgbmFixture, writeLgbmFixture } from '../../../tests/support/models';
+import { WarmupFailedError } from '../src/errors';
+import { loadModelFiles } from '../src/manifest';
+import { createRuntime } from '../src/runtimes/registry';
+import type { ModelRuntime, RuntimeOutcome } from '../src/runtimes/runtime';
+import { renderWarmupPhotos, warmUp } from '../src/warmup';
+
+/** A runtime that records every batch it is given and answers with `answer`. */
+function recordingRuntime(preferredBatchSize: number, answer: (run: number, input: number) => RuntimeOutcome): ModelRuntime & { batches: Buffer[][] } {
+  const batches: Buffer[][] = [];
+  return {
+    kind: 'lightgbm',
+    preferredBatchSize,
+    batches,
+    load: async () => undefined,
+    close: async () => undefined,
+    predict: async (inputs) => {
+      batches.push([...inputs]);
+      return inputs.map((_, i) => answer(batches.length - 1, i));
+    },
+  };
+}
+
+const fine: Probabilities = { cataract: 0.25, normal: 0.75 };
+
+describe('model warm-up', () => {
+  it('renders decodable eye photos of several sizes, JPEG and PNG', async () => {
+    const photos = await renderWarmupPhotos();
+    expect(photos.length).toBeGreaterThanOrEqual(3);
+    const decoded = await Promise.all(photos.map((p) => decodeImage(p)));
+    expect(new Set(decoded.map((d) => `${d.width}x${d.height}`)).size).toBe(photos.length);
+    expect(photos.some((p) => p[0] === 0xff && p[1] === 0xd8)).toBe(true); // JPEG
+    expect(photos.some((p) => p.subarray(1, 4).toString('latin1') === 'PNG')).toBe(true);
+    // an eye, not a blank canvas: the centre (pupil/iris) differs from the corner (skin)
+    const { data, width, height } = decoded[0];
+    const at = (x: number, y: number) => Array.from(data.subarray((y * width + x) * 3, (y * width + x) * 3 + 3));
+    expect(at(width >> 1, height >> 1)).not.toEqual(at(2, 2));
+  });
+
+  it('runs the asked number of predictions, batches of 1 (and of the preferred size for a batching runtime)', async () => {
+    const single = recordingRuntime(1, () => ({ ok: true, probabilities: fine }));
+    const report = await warmUp(single, 7);
+    expect(single.batches.map((b) => b.length)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(report).toMatchObject({ runs: 7, inputs: 7 });
+    expect(new Set(single.batches.map((b) => b[0])).size).toBeGreaterThan(1); // not one photo over and over
+
+    const batching = recordingRuntime(4, () => ({ ok: true, probabilities: fine }));
+    expect(await warmUp(batching, 4)).toMatchObject({ runs: 4, inputs: 10 });
+    expect(batching.batches.map((b) => b.length)).toEqual([1, 4, 1, 4]);
+  });
+
+  it('does nothing for 0 runs', async () => {
+    const rt = recordingRuntime(1, () => ({ ok: true, probabilities: fine }));
+    expect(await warmUp(rt, 0)).toMatchObject({ runs: 0, inputs: 0 });
+    expect(rt.batches).toEqual([]);
+  });
+
+  it('fails loudly when the model cannot answer a warm-up input, or answers nonsense', async () => {
+    const failing = recordingRuntime(1, (run) => (run === 2 ? { ok: false, error: new Error('feature set mismatch') } : { ok: true, probabilities: fine }));
+    const err = await warmUp(failing, 5).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WarmupFailedError);
+    expect((err as Error).message).toBe('model warm-up failed (run 2, input 0): feature set mismatch');
+    expect(failing.batches).toHaveLength(3); // stopped at the failure
+
+    const nonsense = recordingRuntime(1, () => ({ ok: true, probabilities: { cataract: 0.9, normal: 0.9 } }));
+    await expect(warmUp(nonsense, 3)).rejects.toThrow(/probabilities sum to 1\.8/);
+  });
+
+  describe('with the real lightgbm runtime', () => {
+    let fx: LgbmFixture;
+    beforeEach(() => {
+      fx = writeLgbmFixture();
+    });
+    afterEach(() => fx.remove());
+
+    it('warms a loaded model: every rendered photo gets a prediction (timings are bench figures, not asserted)', async () => {
+      const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));
+      await rt.load();
+      const report = await warmUp(rt, 8);
+      expect(report).toMatchObject({ runs: 8, inputs: 8 });
+      expect(report.ms).toBeGreaterThan(0);
+      await rt.close();
+    });
+  });
+});
