@@ -1,11 +1,10 @@
-import { decodeImage } from '@cataract/imaging';
 import type { Probabilities } from '@cataract/contracts';
 import { LgbmFixture, writeLgbmFixture } from '../../../tests/support/models';
 import { WarmupFailedError } from '../src/errors';
 import { loadModelFiles } from '../src/manifest';
 import { createRuntime } from '../src/runtimes/registry';
 import type { ModelRuntime, RuntimeOutcome } from '../src/runtimes/runtime';
-import { renderWarmupPhotos, warmUp } from '../src/warmup';
+import { warmUp } from '../src/warmup';
 
 /** A runtime that records every batch it is given and answers with `answer`. */
 function recordingRuntime(preferredBatchSize: number, answer: (run: number, input: number) => RuntimeOutcome): ModelRuntime & { batches: Buffer[][] } {
@@ -26,19 +25,6 @@ function recordingRuntime(preferredBatchSize: number, answer: (run: number, inpu
 const fine: Probabilities = { cataract: 0.25, normal: 0.75 };
 
 describe('model warm-up', () => {
-  it('renders decodable eye photos of several sizes, JPEG and PNG', async () => {
-    const photos = await renderWarmupPhotos();
-    expect(photos.length).toBeGreaterThanOrEqual(3);
-    const decoded = await Promise.all(photos.map((p) => decodeImage(p)));
-    expect(new Set(decoded.map((d) => `${d.width}x${d.height}`)).size).toBe(photos.length);
-    expect(photos.some((p) => p[0] === 0xff && p[1] === 0xd8)).toBe(true); // JPEG
-    expect(photos.some((p) => p.subarray(1, 4).toString('latin1') === 'PNG')).toBe(true);
-    // an eye, not a blank canvas: the centre (pupil/iris) differs from the corner (skin)
-    const { data, width, height } = decoded[0];
-    const at = (x: number, y: number) => Array.from(data.subarray((y * width + x) * 3, (y * width + x) * 3 + 3));
-    expect(at(width >> 1, height >> 1)).not.toEqual(at(2, 2));
-  });
-
   it('runs the asked number of predictions, batches of 1 (and of the preferred size for a batching runtime)', async () => {
     const single = recordingRuntime(1, () => ({ ok: true, probabilities: fine }));
     const report = await warmUp(single, 7);

@@ -15,3 +15,4 @@ export type { FeatureSet, FeatureSetId } from './features/feature-set';
 export { decodeWorkingImage, extractLgbmFeatures, featuresFromWorkingImage, FEATURE_RESIZE_KERNEL } from './features/extract';
 export { WORKING_SIZE, TEXTURE_SIZE, REGIONS, REGION_RADII } from './features/regions';
 export { disableDecodeCache } from './process-settings';
+export { renderSampleEyePhotos } from './sample-eyes';
