@@ -6,7 +6,7 @@ import { errorHandler, notFound } from './middleware/error-handler';
 import { httpLogger } from './middleware/http-logger';
 import { requestContext } from './middleware/request-context';
 import type { ModelCatalog } from './model-catalog';
-import type { ModelClient } from './model-client';
+import type { Predictor } from './model-client';
 import type { Redis } from './redis';
 import type { EndpointInfo } from './routes/endpoint';
 import { healthRouter } from './routes/health';
@@ -49,7 +49,7 @@ export interface AppDeps {
   logger: Logger;
   redis: Redis;
   registry: ActorRegistry;
-  client: ModelClient;
+  client: Predictor;
   catalog: ModelCatalog;
   about: { name: string; version: string; description: string };
   /** True once the worker is stopping: responses then close their connection. */

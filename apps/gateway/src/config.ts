@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   HOST: z.string().optional(),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   GATEWAY_WORKERS: int(4, 1),
+  /** Uploads a starting worker sends itself before it listens (warmup.ts); 0: none. */
+  GATEWAY_WARMUP_REQUESTS: int(300).pipe(z.number().max(100_000)),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(10),
   /** Decompression-bomb limit used by the header check (defaults to @cataract/imaging's). */
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().optional(),
@@ -89,6 +91,8 @@ export interface GatewayConfig {
   logLevel: string;
   /** V8_INTERRUPT_BUDGET: applied by main.ts before anything else runs (0: V8's default). */
   interruptBudget: number;
+  /** GATEWAY_WARMUP_REQUESTS: loopback uploads a worker serves itself before it listens. */
+  warmupRequests: number;
   shutdownGraceMs: number;
   ensemble: EnsembleSettings;
   /** API_KEYS; empty: authentication off. */
@@ -137,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     webDistDir: e.WEB_DIST_DIR,
     logLevel: e.LOG_LEVEL,
     interruptBudget: e.V8_INTERRUPT_BUDGET,
+    warmupRequests: e.GATEWAY_WARMUP_REQUESTS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? e.REQUEST_TIMEOUT_MS + 2000,
     ensemble: loadEnsembleSettings(e, e.MODELS_DIR),
     apiKeys: parseApiKeys(e.API_KEYS),

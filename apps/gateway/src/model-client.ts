@@ -59,6 +59,9 @@ export interface ModelClientOptions {
   onResult?: (model: ModelType, result: PredictJobResult, requestId: string) => void;
 }
 
+/** What the routes need of a model client (the warm-up answers them with a stand-in: warmup.ts). */
+export type Predictor = Pick<ModelClient, 'storeUpload' | 'predict'>;
+
 /**
  * The gateway's only way to a model: store an upload once, then per model type check for a live
  * actor and queue room, enqueue a small job (upload key, request id, deadline, reply channel) and

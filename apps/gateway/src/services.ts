@@ -4,7 +4,7 @@ import { redisKeys } from '@cataract/contracts';
 import type { Express } from 'express';
 import { readAbout } from './about';
 import { ActorRegistry } from './actor-registry';
-import { createApp } from './app';
+import { AppDeps, createApp } from './app';
 import type { GatewayConfig } from './config';
 import type { Logger } from './logger';
 import { ModelCatalog } from './model-catalog';
@@ -29,6 +29,8 @@ export interface GatewayServices {
   /** This worker's Prometheus registry (the cluster primary sums all workers'). */
   metrics: GatewayMetrics;
   app: Express;
+  /** What `app` was built from (the warm-up builds its loopback app from the same parts). */
+  appDeps: AppDeps;
   /** Resolves once the reply channel is subscribed (requests can be answered). */
   ready: Promise<void>;
   /** Flag the app as stopping (responses close their connections). */
@@ -77,7 +79,7 @@ export function createGatewayServices(
   });
   const dashboard = openDashboardQueues(config.redisUrl);
   let stopping = false;
-  const app = createApp({
+  const appDeps: AppDeps = {
     config,
     logger,
     redis,
@@ -89,7 +91,8 @@ export function createGatewayServices(
     metrics,
     dashboardQueues: dashboard.queues,
     retain: config.saveUploads ? retainUpload(new UploadStore(config.customerDataDir)) : undefined,
-  });
+  };
+  const app = createApp(appDeps);
   return {
     instanceId,
     redis,
@@ -100,6 +103,7 @@ export function createGatewayServices(
     client,
     metrics,
     app,
+    appDeps,
     ready,
     markStopping: () => {
       stopping = true;

@@ -16,6 +16,7 @@ describe('gateway config', () => {
       servedModels: ['lgbm'],
       logLevel: 'info',
       interruptBudget: 4096,
+      warmupRequests: 300,
     });
     expect(c.modelsDir).toMatch(/models$/);
     expect(c.webDistDir).toMatch(/apps\/web\/dist$/);
@@ -25,6 +26,7 @@ describe('gateway config', () => {
     const c = loadConfig({ PORT: '9000', GATEWAY_WORKERS: '2', MAX_UPLOAD_MB: '0.5', REQUEST_TIMEOUT_MS: '1500', SERVED_MODELS: 'lgbm,clip', MAX_QUEUED_PER_MODEL: '3' });
     expect(c).toMatchObject({ port: 9000, workers: 2, maxUploadBytes: 524288, requestTimeoutMs: 1500, servedModels: ['lgbm', 'clip'], maxQueuedPerModel: 3 });
     expect(loadConfig({ SERVED_MODELS: 'lgbm', V8_INTERRUPT_BUDGET: '0' }).interruptBudget).toBe(0);
+    expect(loadConfig({ SERVED_MODELS: 'lgbm', GATEWAY_WARMUP_REQUESTS: '0' }).warmupRequests).toBe(0);
     expect(c.shutdownGraceMs).toBe(3500);
   });
 
@@ -34,6 +36,7 @@ describe('gateway config', () => {
     expect(() => loadConfig({ SERVED_MODELS: 'lgbm,bert' })).toThrow(/bert/);
     expect(() => loadConfig({ REDIS_URL: 'not a url' })).toThrow(/REDIS_URL/);
     expect(() => loadConfig({ V8_INTERRUPT_BUDGET: '-1' })).toThrow(/V8_INTERRUPT_BUDGET/);
+    expect(() => loadConfig({ GATEWAY_WARMUP_REQUESTS: '-5' })).toThrow(/GATEWAY_WARMUP_REQUESTS/);
   });
 
   it('serves by default the model types whose manifest exists', () => {

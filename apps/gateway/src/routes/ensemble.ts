@@ -2,12 +2,12 @@ import { EnsembleResponse, EnsembleStrategy, EnsembleStrategySchema, ModelType }
 import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { EnsemblePredictor, EnsembleSettings, toEnsembleResponse, UnknownStrategyError } from '../ensemble';
 import { clientGoneSignal } from '../middleware/request-context';
-import type { ModelClient } from '../model-client';
+import type { Predictor } from '../model-client';
 import { RetainedResult, RetainUpload, retainedResult } from '../retention/retain-upload';
 import type { EndpointInfo } from './endpoint';
 
 export interface EnsembleRouteDeps {
-  client: ModelClient;
+  client: Predictor;
   /** Upload middleware chain (multer + header check) that fills res.locals.upload. */
   upload: RequestHandler[];
   settings: EnsembleSettings;

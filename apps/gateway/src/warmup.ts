@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ModelType, PredictionResult } from '@cataract/contracts';
+import { renderSampleEyePhotos } from '@cataract/imaging';
+import { AppDeps, createApp, PREDICT_ROUTE_MODELS } from './app';
+import type { Logger } from './logger';
+import type { Predictor, StoredUpload } from './model-client';
+import { GatewayMetrics } from './observability/metrics';
+
+/**
+ * Gateway worker warm-up. node:cluster hands a worker connections as soon as it listens, and a
+ * just-started worker runs its request path (HTTP parsing, express, multer, the upload check, the
+ * JSON answer) from unoptimised code while V8 compiles it: on this 2-core machine a cold cluster
+ * spent half its gateway CPU compiling in its first seconds of load (bench/README.md, "Warm-up").
+ * So before a worker listens, it uploads rendered eye photos to itself: a private loopback server
+ * (not shared with the cluster) running the same app, built from the same parts, except that a
+ * stand-in answers for the models (nothing is queued, no actor is needed) and the warm-up leaves
+ * no trace in logs, metrics, rate limits or retained data.
+ */
+export interface GatewayWarmupReport {
+  requests: number;
+  /** Warm-up answers that were not 200 (logged; the worker starts anyway). */
+  failed: number;
+  ms: number;
+}
+
+/**
+ * Answers every model at once with a fixed prediction; stores nothing. Its objects have the shapes
+ * of the real ones (an actor's result as the reply listener parses it, timings included), so the
+ * code compiled during the warm-up fits the real traffic that follows.
+ */
+export const warmupPredictor: Predictor = {
+  storeUpload(bytes: Buffer): StoredUpload {
+    return { key: 'warmup', bytes: bytes.length, stored: Promise.resolve(), singleReader: true, markReleased: () => undefined, release: async () => undefined };
+  },
+  async predict(): Promise<PredictionResult> {
+    return {
+      status: 'ok',
+      prediction: 'normal',
+      confidence: 0.5,
+      probabilities: { cataract: 0.5, normal: 0.5 },
+      model_version: 'warmup',
+      actor_id: 'warmup',
+      timings: { queue_wait_ms: 0, processing_ms: 0, preprocess_ms: 0, inference_ms: 0, batch_size: 1 },
+    };
+  },
+};
+
+/** The app the warm-up talks to: the worker's own parts, with the stand-in and nothing recorded. */
+export function warmupApp(deps: AppDeps, logger: Logger) {
+  return createApp({
+    ...deps,
+    config: { ...deps.config, apiKeys: [], rateLimitPerMinute: 0 },
+    logger: logger.child({ warmup: true }, { level: 'silent' }),
+    client: warmupPredictor,
+    metrics: new GatewayMetrics(),
+    retain: undefined,
+  });
+}
+
+/** The POST paths to warm: each served model's route, and the ensemble when both models are served. */
+export function warmupPaths(servedModels: readonly ModelType[]): string[] {
+  const served = PREDICT_ROUTE_MODELS.filter((m) => servedModels.includes(m));
+  return [...served.map((m) => `/predict_${m}`), ...(served.length === PREDICT_ROUTE_MODELS.length ? ['/predict_ensemble'] : [])];
+}
+
+function multipart(photo: Buffer, name: string): { body: Buffer; contentType: string } {
+  const boundary = `----warmup${randomBytes(8).toString('hex')}`;
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    photo,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+function post(port: number, agent: Agent, path: string, upload: { body: Buffer; contentType: string }): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'Content-Type': upload.contentType, 'Content-Length': upload.body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(upload.body);
+  });
+}
+
+/**
+ * Sends `requests` uploads, `concurrency` at a time and spread over the served predict routes, to
+ * a loopback server of `deps`' app. The server is exclusive to this process (cluster workers share
+ * no handle for it) and closed afterwards.
+ */
+export async function warmUpGateway(deps: AppDeps, logger: Logger, requests: number, concurrency = 4): Promise<GatewayWarmupReport> {
+  const report: GatewayWarmupReport = { requests: 0, failed: 0, ms: 0 };
+  const paths = warmupPaths(deps.config.servedModels);
+  if (requests <= 0 || paths.length === 0) return report;
+  const started = performance.now();
+  const uploads = (await renderSampleEyePhotos()).map((photo, i) => multipart(photo, `warmup-${i}.${photo[0] === 0xff ? 'jpg' : 'png'}`));
+  const server = createServer(warmupApp(deps, logger));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const statuses = new Map<number, number>();
+  let next = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let i = next++; i < requests; i = next++) {
+          const status = await post(port, agent, paths[i % paths.length], uploads[i % uploads.length]);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          report.requests++;
+          if (status !== 200) report.failed++;
+        }
+      }),
+    );
+  } finally {
+    agent.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+  report.ms = Math.round(performance.now() - started);
+  const fields = { ...report, paths, statuses: Object.fromEntries(statuses) };
+  if (report.failed > 0) logger.error(fields, 'gateway warm-up: some warm-up uploads were not answered 200 (serving anyway)');
+  else logger.info(fields, 'gateway worker warmed up');
+  return report;
+}

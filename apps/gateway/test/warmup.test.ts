@@ -1,0 +1,103 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import request from 'supertest';
+import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/support/redis';
+import { createGatewayServices, GatewayServices } from '../src/services';
+import { warmUpGateway, warmupPaths, warmupPredictor } from '../src/warmup';
+import { testConfig } from './helpers';
+
+/** A logger whose JSON lines land in `lines`. */
+function capturingLogger() {
+  const lines: Array<Record<string, any>> = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, sink), lines };
+}
+
+const tcpServers = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+
+describe('gateway warm-up paths', () => {
+  it('warms every served predict route, and the ensemble only when both models are served', () => {
+    expect(warmupPaths(['lgbm', 'clip'])).toEqual(['/predict_lgbm', '/predict_clip', '/predict_ensemble']);
+    expect(warmupPaths(['lgbm'])).toEqual(['/predict_lgbm']);
+    expect(warmupPaths(['clip'])).toEqual(['/predict_clip']);
+    expect(warmupPaths([])).toEqual([]);
+  });
+
+  it('its stand-in answers like an actor and stores nothing', async () => {
+    const upload = warmupPredictor.storeUpload(Buffer.alloc(10), { requestId: 'r', deadline: Date.now() + 1000 });
+    expect(upload).toMatchObject({ bytes: 10, singleReader: true });
+    await expect(upload.stored).resolves.toBeUndefined();
+    const result = await warmupPredictor.predict('lgbm', upload, { requestId: 'r', deadline: Date.now() + 1000 });
+    expect(result).toMatchObject({ status: 'ok', probabilities: { cataract: 0.5, normal: 0.5 }, timings: { batch_size: 1 } });
+  });
+});
+
+const maybe = redisServerAvailable() ? describe : describe.skip;
+
+maybe('gateway warm-up over a private redis-server', () => {
+  let server: RedisServer;
+  let svc: GatewayServices | undefined;
+
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  afterEach(async () => {
+    await svc?.close();
+    svc = undefined;
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  const start = async (env: Record<string, string>) => {
+    const { logger, lines } = capturingLogger();
+    svc = createGatewayServices(testConfig({ REDIS_URL: server.url, SERVED_MODELS: 'lgbm,clip', ...env }), logger, { registryCacheMs: 0 });
+    await svc.ready;
+    return { svc, lines, logger };
+  };
+
+  it('answers its uploads 200 on every served route, with keys required, and leaves no trace', async () => {
+    const { svc, lines, logger } = await start({ API_KEYS: 'secret-key', RATE_LIMIT_PER_MINUTE: '5', SAVE_UPLOADS: 'true' });
+    const realPredict = jest.spyOn(svc.client, 'predict');
+    const realStore = jest.spyOn(svc.client, 'storeUpload');
+    // BullMQ writes each queue's meta key on its own schedule after the services start: not ours
+    const keys = async () => (await svc.redis.keys('*')).filter((k) => !/^bull:[^:]+:meta$/.test(k)).sort();
+    const keysBefore = await keys();
+    const servers = tcpServers();
+
+    const report = await warmUpGateway(svc.appDeps, logger, 24, 3);
+    expect(report).toMatchObject({ requests: 24, failed: 0 });
+
+    // the real model client, Redis, rate limit and retained data saw none of it
+    expect(realPredict).not.toHaveBeenCalled();
+    expect(realStore).not.toHaveBeenCalled();
+    expect(await keys()).toEqual(keysBefore);
+    const metrics = await svc.metrics.registry.getSingleMetricAsString('cataract_http_requests_total');
+    expect(metrics).not.toMatch(/predict/);
+    // one summary line, no request logs; the loopback server is gone
+    expect(lines.map((l) => l.msg)).toEqual(['gateway worker warmed up']);
+    expect(lines[0]).toMatchObject({ requests: 24, failed: 0, statuses: { 200: 24 }, paths: ['/predict_lgbm', '/predict_clip', '/predict_ensemble'] });
+    expect(tcpServers()).toBe(servers);
+    // the real app still wants its key
+    expect((await request(svc.app).post('/predict_lgbm')).status).toBe(401);
+  });
+
+  it('reports (does not throw) warm-up uploads that are refused', async () => {
+    const { svc, lines, logger } = await start({ MAX_UPLOAD_MB: '0.001' }); // ~1 KB: every rendered photo is too large
+    const report = await warmUpGateway(svc.appDeps, logger, 6, 2);
+    expect(report).toMatchObject({ requests: 6, failed: 6 });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 50, statuses: { 413: 6 } });
+  });
+
+  it('does nothing for 0 requests', async () => {
+    const { svc, lines, logger } = await start({});
+    expect(await warmUpGateway(svc.appDeps, logger, 0)).toEqual({ requests: 0, failed: 0, ms: 0 });
+    expect(lines).toEqual([]);
+  });
+});
