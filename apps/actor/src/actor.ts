@@ -41,7 +41,7 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
   logger.info({ version: files.manifest.version, runtime: runtime.kind, batch: runtime.preferredBatchSize }, 'model loaded');
   // Before registering: no request waits on the first, slow predictions, and a model that cannot
   // answer never advertises itself. The test-only delay is not warmed through.
-  await warmUp(model, config.warmupRuns, logger);
+  await warmUp(model, config.warmupRuns, { logger, inFlight: Math.max(1, Math.floor(config.concurrency / runtime.preferredBatchSize)) });
 
   const redis = createActorRedis(config.redisUrl, `actor:${config.model}:${config.actorId}`, logger);
   const scheduler = createScheduler(runtime, config.batching);

@@ -20,17 +20,26 @@ export interface WarmupReport {
   lastRunMs: number;
 }
 
+export interface WarmupOptions {
+  logger?: Logger;
+  /**
+   * Predictions in flight at once after the first, cold one: as many as the actor holds jobs,
+   * so the memory a loaded actor uses (V8's young generation, sharp's buffers) is grown here too.
+   */
+  inFlight?: number;
+}
+
 /**
  * Runs `runs` predictions on the rendered photos: batches of one, and for a batching runtime also
  * of its preferred size (its two common shapes). Any failed input rejects with WarmupFailedError.
  */
-export async function warmUp(runtime: ModelRuntime, runs: number, logger?: Logger): Promise<WarmupReport> {
+export async function warmUp(runtime: ModelRuntime, runs: number, opts: WarmupOptions = {}): Promise<WarmupReport> {
   const started = performance.now();
   const report: WarmupReport = { runs, inputs: 0, ms: 0, firstRunMs: 0, lastRunMs: 0 };
   if (runs <= 0) return report;
   const photos = await renderSampleEyePhotos();
   const batchSizes = runtime.preferredBatchSize > 1 ? [1, runtime.preferredBatchSize] : [1];
-  for (let run = 0; run < runs; run++) {
+  const runOnce = async (run: number) => {
     const size = batchSizes[run % batchSizes.length];
     const inputs = Array.from({ length: size }, (_, i) => photos[(run + i) % photos.length]);
     const t0 = performance.now();
@@ -44,9 +53,21 @@ export async function warmUp(runtime: ModelRuntime, runs: number, logger?: Logge
       const total = Object.values(outcome.probabilities).reduce((a, p) => a + p, 0);
       if (!(Math.abs(total - 1) < 1e-6)) throw new WarmupFailedError(run, i, new Error(`probabilities sum to ${total}, not 1`));
     });
-  }
+  };
+  await runOnce(0);
+  let next = 1;
+  let failed = false;
+  const lane = async () => {
+    for (let run = next++; run < runs && !failed; run = next++) {
+      await runOnce(run).catch((err: unknown) => {
+        failed = true;
+        throw err;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.inFlight ?? 1, runs - 1)) }, lane));
   report.ms = performance.now() - started;
-  logger?.info({ ...roundAll(report) }, 'model warmed up');
+  opts.logger?.info({ ...roundAll(report) }, 'model warmed up');
   return report;
 }
 

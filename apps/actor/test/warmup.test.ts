@@ -37,6 +37,23 @@ describe('model warm-up', () => {
     expect(batching.batches.map((b) => b.length)).toEqual([1, 4, 1, 4]);
   });
 
+  it('runs all but the first, cold prediction `inFlight` at a time', async () => {
+    let running = 0;
+    let most = 0;
+    const rt: ModelRuntime = {
+      ...recordingRuntime(1, () => ({ ok: true, probabilities: fine })),
+      predict: async (inputs) => {
+        most = Math.max(most, ++running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        return inputs.map(() => ({ ok: true, probabilities: fine }));
+      },
+    };
+    expect(await warmUp(rt, 20, { inFlight: 4 })).toMatchObject({ runs: 20, inputs: 20 });
+    expect(most).toBe(4);
+    expect(await warmUp(rt, 2, { inFlight: 8 })).toMatchObject({ runs: 2, inputs: 2 }); // never more lanes than runs
+  });
+
   it('does nothing for 0 runs', async () => {
     const rt = recordingRuntime(1, () => ({ ok: true, probabilities: fine }));
     expect(await warmUp(rt, 0)).toMatchObject({ runs: 0, inputs: 0 });
