@@ -7,6 +7,7 @@ import { syntheticEye } from '../../../tests/support/photos';
 import { IncompatibleModelError, RuntimeNotLoadedError, UnsupportedRuntimeError } from '../src/errors';
 import { loadModelFiles } from '../src/manifest';
 import { createRuntime } from '../src/runtimes/registry';
+import { warmUp } from '../src/warmup';
 
 describe('LightgbmRuntime', () => {
   let fx: LgbmFixture;
@@ -14,6 +15,13 @@ describe('LightgbmRuntime', () => {
     fx = writeLgbmFixture();
   });
   afterEach(() => fx.remove());
+
+  it('passes the actor warm-up: every rendered photo gets a prediction (its timings are bench figures, not asserted)', async () => {
+    const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));
+    await rt.load();
+    expect(await warmUp(rt, 8, { inFlight: 3 })).toMatchObject({ runs: 8, inputs: 8 });
+    await rt.close();
+  });
 
   it('answers P(cataract) from imaging features through the model, per input, in order', async () => {
     const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));

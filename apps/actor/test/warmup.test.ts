@@ -1,8 +1,5 @@
 import type { Probabilities } from '@cataract/contracts';
-import { LgbmFixture, writeLgbmFixture } from '../../../tests/support/models';
 import { WarmupFailedError } from '../src/errors';
-import { loadModelFiles } from '../src/manifest';
-import { createRuntime } from '../src/runtimes/registry';
 import type { ModelRuntime, RuntimeOutcome } from '../src/runtimes/runtime';
 import { warmUp } from '../src/warmup';
 
@@ -69,22 +66,5 @@ describe('model warm-up', () => {
 
     const nonsense = recordingRuntime(1, () => ({ ok: true, probabilities: { cataract: 0.9, normal: 0.9 } }));
     await expect(warmUp(nonsense, 3)).rejects.toThrow(/probabilities sum to 1\.8/);
-  });
-
-  describe('with the real lightgbm runtime', () => {
-    let fx: LgbmFixture;
-    beforeEach(() => {
-      fx = writeLgbmFixture();
-    });
-    afterEach(() => fx.remove());
-
-    it('warms a loaded model: every rendered photo gets a prediction (timings are bench figures, not asserted)', async () => {
-      const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));
-      await rt.load();
-      const report = await warmUp(rt, 8);
-      expect(report).toMatchObject({ runs: 8, inputs: 8 });
-      expect(report.ms).toBeGreaterThan(0);
-      await rt.close();
-    });
   });
 });
