@@ -27,7 +27,7 @@ function runPrimary(): void {
   let stopping = false;
   let backoffMs = 0;
   const startedAt = new Map<number, number>();
-  startBarrier(cluster, config.workers, START_BARRIER_MAX_MS); // the initial workers listen together
+  const barrier = startBarrier(cluster, config.workers, START_BARRIER_MAX_MS); // the initial workers listen together
 
   const fork = () => {
     const w = cluster.fork();
@@ -55,6 +55,7 @@ function runPrimary(): void {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    barrier.release();
     duties.stop();
     logger.info({ signal }, 'stopping gateway workers');
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);

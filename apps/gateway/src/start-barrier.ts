@@ -7,7 +7,8 @@ import cluster, { type Cluster, type Worker } from 'node:cluster';
  * connection for good while its siblings idled (seen in tests/faults: a worker warmed last held no
  * connection at all). So a warmed worker reports to the primary and waits; the primary lets the
  * initial workers listen once all of them are warmed (or after `maxWaitMs`, whatever is late), and
- * a worker forked later (a respawn) at once.
+ * a worker forked later (a respawn) at once. A stopping primary releases them at once too, so a
+ * worker told to stop while it waits goes on to close instead of waiting for its siblings.
  */
 const WARMED = 'cataract:gateway-warmed';
 const LISTEN = 'cataract:gateway-listen';
@@ -17,7 +18,7 @@ function isMessage(msg: unknown, type: string): boolean {
 }
 
 /** Primary side: counts warmed workers and releases them. Call before forking. */
-export function startBarrier(primary: Cluster, initialWorkers: number, maxWaitMs: number): { released(): boolean } {
+export function startBarrier(primary: Cluster, initialWorkers: number, maxWaitMs: number): { released(): boolean; release(): void } {
   const waiting = new Set<Worker>();
   let released = false;
   const release = () => {
@@ -37,7 +38,7 @@ export function startBarrier(primary: Cluster, initialWorkers: number, maxWaitMs
   });
   // One sibling failing or slow at start never keeps the others from serving.
   setTimeout(release, maxWaitMs).unref();
-  return { released: () => released };
+  return { released: () => released, release };
 }
 
 /**

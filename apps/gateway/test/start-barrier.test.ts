@@ -51,6 +51,19 @@ describe('start barrier (the initial gateway workers listen together)', () => {
     expect(barrier.released()).toBe(true);
   });
 
+  it('release() (a stopping primary) lets the warmed workers go at once', () => {
+    const primary = new EventEmitter();
+    const barrier = startBarrier(primary as unknown as Cluster, 4, 30_000);
+    const a = fakeWorker();
+    primary.emit('message', a, warmed);
+    expect(a.sent).toEqual([]);
+    barrier.release();
+    expect(a.sent).toEqual([listen]);
+    const late = fakeWorker();
+    primary.emit('message', late, warmed);
+    expect(late.sent).toEqual([listen]);
+  });
+
   it('outside a cluster worker, a worker goes on at once', async () => {
     await expect(awaitListenTurn(60_000)).resolves.toBe('standalone');
   });
