@@ -1,3 +1,4 @@
+import { mapLimit } from '@cataract/concurrency';
 import { renderSampleEyePhotos } from '@cataract/imaging';
 import { WarmupFailedError } from './errors';
 import type { Logger } from './logger';
@@ -55,19 +56,10 @@ export async function warmUp(runtime: ModelRuntime, runs: number, opts: WarmupOp
     });
   };
   await runOnce(0);
-  let next = 1;
-  let failed = false;
-  const lane = async () => {
-    for (let run = next++; run < runs && !failed; run = next++) {
-      await runOnce(run).catch((err: unknown) => {
-        failed = true;
-        throw err;
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.inFlight ?? 1, runs - 1)) }, lane));
+  const rest = Array.from({ length: runs - 1 }, (_, k) => k + 1);
+  await mapLimit(rest, Math.max(1, opts.inFlight ?? 1), runOnce);
   report.ms = performance.now() - started;
-  opts.logger?.info({ ...roundAll(report) }, 'model warmed up');
+  opts.logger?.info(roundAll(report), 'model warmed up');
   return report;
 }
 

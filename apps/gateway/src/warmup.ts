@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mapLimit } from '@cataract/concurrency';
 import type { ModelType, PredictionResult } from '@cataract/contracts';
 import { renderSampleEyePhotos } from '@cataract/imaging';
 import { AppDeps, createApp, PREDICT_ROUTE_MODELS } from './app';
@@ -109,18 +110,13 @@ export async function warmUpGateway(deps: AppDeps, logger: Logger, requests: num
   const { port } = server.address() as AddressInfo;
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const statuses = new Map<number, number>();
-  let next = 0;
   try {
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        for (let i = next++; i < requests; i = next++) {
-          const status = await post(port, agent, paths[i % paths.length], uploads[i % uploads.length]);
-          statuses.set(status, (statuses.get(status) ?? 0) + 1);
-          report.requests++;
-          if (status !== 200) report.failed++;
-        }
-      }),
-    );
+    await mapLimit(Array.from({ length: requests }, (_, i) => i), concurrency, async (i) => {
+      const status = await post(port, agent, paths[i % paths.length], uploads[i % uploads.length]);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      report.requests++;
+      if (status !== 200) report.failed++;
+    });
   } finally {
     agent.destroy();
     server.closeAllConnections();

@@ -2,5 +2,5 @@ export * from './dataset';
 export * from './metrics';
 export * from './args';
 export * from './manifest';
-export * from './concurrency';
+export { mapLimit } from '@cataract/concurrency';
 export * from './vector-cache';

@@ -1,4 +1,4 @@
-import { mapLimit } from '../src/common/concurrency';
+import { mapLimit } from '@cataract/concurrency';
 
 test('mapLimit keeps input order and never exceeds the limit', async () => {
   let inFlight = 0;
