@@ -17,7 +17,7 @@ const DEFAULT_CONCURRENCY: Record<ModelType, (maxBatch: number) => number> = { l
 /**
  * Warm-up predictions before an actor registers (warmup.ts). lgbm: its per-image cost settles
  * after about a hundred runs; clip: onnxruntime's first runs size its buffers, a few suffice
- * (bench/README.md, "Model warm-up").
+ * (bench/README.md, "warm-up before serving").
  */
 const DEFAULT_WARMUP_RUNS: Record<ModelType, number> = { lgbm: 120, clip: 8 };
 
@@ -45,7 +45,7 @@ const EnvSchema = z.object({
    * V8's interrupt budget (bytecode a function runs before V8 considers optimising it); 0 keeps
    * V8's own (66 KB in Node 20, `node --v8-options`). Lower means hot functions reach optimised code sooner: a process
    * runs each function of a request's path once per request, so with the default it served tens of
-   * seconds of traffic from unoptimised code after every start (bench/README.md, "JIT warm-up").
+   * seconds of traffic from unoptimised code after every start (bench/README.md, "What the second 2026-11-27 session changed").
    */
   V8_INTERRUPT_BUDGET: z.coerce.number().int().min(0).default(4096),
   /** Also append logs to LOG_DIR/actor-<model>.log ("" as Compose passes an unset variable: off). */

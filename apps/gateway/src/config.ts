@@ -41,7 +41,7 @@ const EnvSchema = z.object({
    * V8's interrupt budget (bytecode a function runs before V8 considers optimising it); 0 keeps
    * V8's own (66 KB in Node 20, `node --v8-options`). Lower means hot functions reach optimised code sooner: a process
    * runs each function of a request's path once per request, so with the default it served tens of
-   * seconds of traffic from unoptimised code after every start (bench/README.md, "JIT warm-up").
+   * seconds of traffic from unoptimised code after every start (bench/README.md, "What the second 2026-11-27 session changed").
    */
   V8_INTERRUPT_BUDGET: z.coerce.number().int().min(0).default(4096),
   /** How long a stopping worker lets in-flight requests finish before closing their sockets. */

@@ -13,7 +13,7 @@ import { GatewayMetrics } from './observability/metrics';
  * Gateway worker warm-up. node:cluster hands a worker connections as soon as it listens, and a
  * just-started worker runs its request path (HTTP parsing, express, multer, the upload check, the
  * JSON answer) from unoptimised code while V8 compiles it: on this 2-core machine a cold cluster
- * spent half its gateway CPU compiling in its first seconds of load (bench/README.md, "Warm-up").
+ * spent half its gateway CPU compiling in its first seconds of load (bench/README.md, "warm-up before serving").
  * So before a worker listens, it uploads rendered eye photos to itself: a private loopback server
  * (not shared with the cluster) running the same app, built from the same parts, except that a
  * stand-in answers for the models (nothing is queued, no actor is needed) and the warm-up leaves
