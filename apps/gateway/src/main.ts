@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { startPrimaryServices } from './primary-services';
-import { startBarrier } from './start-barrier';
+import { START_BARRIER_MAX_MS, startBarrier } from './start-barrier';
 import { startGatewayWorker } from './worker';
 
 /**
@@ -14,9 +14,6 @@ import { startGatewayWorker } from './worker';
 const config = loadConfig();
 // Primary and every worker: see V8_INTERRUPT_BUDGET in config.ts.
 if (config.interruptBudget > 0) setFlagsFromString(`--interrupt-budget=${config.interruptBudget}`);
-
-/** Longest the primary holds warmed workers back for a sibling still starting (start-barrier.ts). */
-const START_BARRIER_MAX_MS = 30_000;
 
 if (cluster.isPrimary) runPrimary();
 else runWorker();

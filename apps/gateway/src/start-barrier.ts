@@ -10,6 +10,11 @@ import cluster, { type Cluster, type Worker } from 'node:cluster';
  * a worker forked later (a respawn) at once. A stopping primary releases them at once too, so a
  * worker told to stop while it waits goes on to close instead of waiting for its siblings.
  */
+/** Longest the primary holds warmed workers back for a sibling still starting. */
+export const START_BARRIER_MAX_MS = 30_000;
+/** Longest a warmed worker waits for the primary's go (a margin past the primary's own limit). */
+export const START_BARRIER_WORKER_WAIT_MS = START_BARRIER_MAX_MS + 5000;
+
 const WARMED = 'cataract:gateway-warmed';
 const LISTEN = 'cataract:gateway-listen';
 

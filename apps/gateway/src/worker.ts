@@ -3,7 +3,7 @@ import type { GatewayConfig } from './config';
 import type { Logger } from './logger';
 import { shareWithCluster } from './observability/cluster-metrics';
 import { createGatewayServices, type GatewayServices } from './services';
-import { awaitListenTurn } from './start-barrier';
+import { awaitListenTurn, START_BARRIER_WORKER_WAIT_MS } from './start-barrier';
 import { warmUpGateway } from './warmup';
 
 export interface GatewayWorker {
@@ -13,9 +13,6 @@ export interface GatewayWorker {
   /** Stop accepting, let in-flight requests finish (up to shutdownGraceMs), release Redis. */
   close(): Promise<void>;
 }
-
-/** Longest a warmed worker waits for the primary's go (which gives up on late siblings after 30 s). */
-const START_BARRIER_WAIT_MS = 35_000;
 
 /** Longest a starting worker waits for Redis before listening anyway. */
 const STARTUP_REDIS_WAIT_MS = 5000;
@@ -61,7 +58,7 @@ export async function startGatewayWorker(config: GatewayConfig, logger: Logger):
   // Compile the request path before the first client's request needs it (warmup.ts).
   await warmUpGateway(services.appDeps, logger, config.warmupRequests);
   // In a cluster, listen together with the sibling workers (start-barrier.ts).
-  if ((await awaitListenTurn(START_BARRIER_WAIT_MS)) === 'timeout') logger.warn({ waitedMs: START_BARRIER_WAIT_MS }, 'the primary never released the start barrier; listening anyway');
+  if ((await awaitListenTurn(START_BARRIER_WORKER_WAIT_MS)) === 'timeout') logger.warn({ waitedMs: START_BARRIER_WORKER_WAIT_MS }, 'the primary never released the start barrier; listening anyway');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
