@@ -30,3 +30,19 @@ test('crossValidate picks the iteration with the lowest mean held-out logloss an
   expect(cv.augmented.n).toBe(480);
   expect(cv.original.accuracy).toBeGreaterThan(0.75);
 });
+
+test('crossValidate returns the per-photo out-of-fold predictions behind its metrics', () => {
+  const { rows, fold } = synthetic(120);
+  const cv = crossValidate(rows, fold, { num_leaves: 8, learning_rate: 0.3, min_data_in_leaf: 5, seed: 1 }, 30, ['x', 'noise'], () => undefined);
+  // One entry per original photo, in photo order, with its own label.
+  expect(cv.outOfFold.map((x) => x.photo)).toEqual(Array.from({ length: 120 }, (_, p) => p));
+  cv.outOfFold.forEach((x) => expect(x.label).toBe(rows.find((r) => r.photo === x.photo && r.original)!.label));
+  for (const x of cv.outOfFold) {
+    expect(x.p).toBeGreaterThan(0);
+    expect(x.p).toBeLessThan(1);
+  }
+  // They are the predictions the out-of-fold metrics were computed from.
+  const right = cv.outOfFold.filter((x) => (x.p >= 0.5 ? 1 : 0) === x.label).length;
+  expect(right / 120).toBeCloseTo(cv.original.accuracy, 12);
+  expect(cv.original.confusion.tp + cv.original.confusion.fn).toBe(cv.outOfFold.filter((x) => x.label === 1).length);
+});

@@ -26,6 +26,14 @@ export interface CvResult {
   /** Out-of-fold metrics at bestIteration on the original training photos and on their augmented copies. */
   original: BinaryMetrics;
   augmented: BinaryMetrics;
+  /** Out-of-fold P(positive) at bestIteration of every original photo, by photo index: the per-photo view behind `original`. */
+  outOfFold: OutOfFoldPrediction[];
+}
+
+export interface OutOfFoldPrediction {
+  photo: number;
+  label: 0 | 1;
+  p: number;
 }
 
 export function crossValidate(
@@ -67,13 +75,26 @@ export function crossValidate(
     if (v < curve[best]) best = i;
   });
   const bestIteration = best + 1;
+  const predictions = held.map((x) => ({ row: x.row, p: boosters[x.fold].predict(x.row.features, bestIteration) }));
   const score = (sel: (r: TrainRow) => boolean) => {
-    const h = held.filter((x) => sel(x.row));
+    const h = predictions.filter((x) => sel(x.row));
     return binaryMetrics(
-      h.map((x) => boosters[x.fold].predict(x.row.features, bestIteration)),
+      h.map((x) => x.p),
       h.map((x) => x.row.label),
       0.5,
     );
   };
-  return { folds: k, curve, bestIteration, bestLoss: curve[best], original: score((r) => r.original), augmented: score((r) => !r.original) };
+  const outOfFold = predictions
+    .filter((x) => x.row.original)
+    .map((x) => ({ photo: x.row.photo, label: x.row.label, p: x.p }))
+    .sort((a, b) => a.photo - b.photo);
+  return {
+    folds: k,
+    curve,
+    bestIteration,
+    bestLoss: curve[best],
+    original: score((r) => r.original),
+    augmented: score((r) => !r.original),
+    outOfFold,
+  };
 }
