@@ -36,6 +36,7 @@ import { planAugmentation, type Variant } from './lgbm/augment';
 import { crossValidate, type TrainRow } from './lgbm/cross-validate';
 import { extractAll } from './lgbm/features';
 import { renderModelCard } from './lgbm/model-card';
+import { misclassified } from './lgbm/predictions-file';
 
 const CLI = {
   data: { type: 'string', description: 'training photos: DIR/{cataract,normal}/*', default: path.relative(process.cwd(), defaultDataDir) || '.' },
@@ -51,6 +52,7 @@ const CLI = {
   'max-quality': { type: 'string', description: 'highest augmented JPEG quality', default: '95' },
   concurrency: { type: 'string', description: 'images decoded in parallel', default: '4' },
   'cache-dir': { type: 'string', description: 'optional feature cache directory (speeds up re-runs)' },
+  'oof-out': { type: 'string', description: 'optional JSON file for the out-of-fold P(cataract) of every training photo (error analysis)' },
   'num-leaves': { type: 'string', description: 'num_leaves', default: '16' },
   'learning-rate': { type: 'string', description: 'learning_rate', default: '0.03' },
   'min-data-in-leaf': { type: 'string', description: 'min_data_in_leaf', default: '30' },
@@ -249,6 +251,26 @@ async function main(): Promise<void> {
   };
   await writeFileAtomic(path.join(outDir, 'validation-predictions.json'), JSON.stringify(predictions, null, 2) + '\n');
   console.log(`wrote ${modelFile} (sha256 ${sha256}), manifest.json, README.md, validation-predictions.json`);
+  if (o['oof-out']) {
+    // The cross-validation's own held-out predictions: the training photos' counterpart of
+    // validation-predictions.json (each photo scored by the fold model that never saw it).
+    const oofFile = path.resolve(o['oof-out']);
+    const oof = {
+      model: manifest.version,
+      split: { seed, valid_fraction: validFraction },
+      cross_validation: { folds: cv.folds, seed: seed + 1, iteration: cv.bestIteration },
+      labels: manifest.labels,
+      threshold: THRESHOLD,
+      predictions: cv.outOfFold.map((x) => ({
+        file: path.relative(dataDir, trainImgs[x.photo].path).split(path.sep).join('/'),
+        label: trainImgs[x.photo].label,
+        p: x.p,
+      })),
+    };
+    await writeFileAtomic(oofFile, JSON.stringify(oof, null, 2) + '\n');
+    const wrong = misclassified(oof).length;
+    console.log(`wrote ${oofFile}: ${oof.predictions.length} training photos out-of-fold, ${wrong} on the wrong side of ${THRESHOLD}`);
+  }
 }
 
 /** Row-major batch for the predictor. */

@@ -12,7 +12,15 @@ export type { TensorSpec } from './tensor';
 export { downscaleReencode } from './reencode';
 export { LGBM_FEATURE_SET, assertFeatureSet } from './features/feature-set';
 export type { FeatureSet, FeatureSetId } from './features/feature-set';
-export { decodeWorkingImage, extractLgbmFeatures, featuresFromWorkingImage, FEATURE_RESIZE_KERNEL } from './features/extract';
+export {
+  decodeWorkingImage,
+  extractLgbmFeatures,
+  eyeGeometryOfWorkingImage,
+  featuresFromWorkingImage,
+  locateEyeInImage,
+  FEATURE_RESIZE_KERNEL,
+} from './features/extract';
+export type { EyeGeometry, WorkingCircle } from './features/extract';
 export { WORKING_SIZE, TEXTURE_SIZE, REGIONS, REGION_RADII } from './features/regions';
 export { disableDecodeCache } from './process-settings';
 export { renderSampleEyePhotos } from './sample-eyes';

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { LGBM_FEATURE_SET, extractLgbmFeatures } from '@cataract/imaging';
+import { LGBM_FEATURE_SET, WORKING_SIZE, extractLgbmFeatures, locateEyeInImage } from '@cataract/imaging';
 import { LOCATOR_SIZE, locateEye } from '../src/features/eye-locator';
 import { Rgb, syntheticEye } from './synthetic';
 
@@ -77,5 +77,27 @@ describe('eye-relative features (v2)', () => {
     expect(at(cloudy, 'eye_pupil_dark_frac')).toBeLessThan(0.1);
     expect(at(cloudy, 'eye_contrast_pupil_l_p50_minus_iris_l_p50')).toBeGreaterThan(20);
     expect(at(black, 'eye_contrast_pupil_l_p50_minus_iris_l_p50')).toBeLessThan(-10);
+  });
+});
+
+describe('locateEyeInImage (diagnostics)', () => {
+  it('returns the circles the features were measured from, in working-image pixels', async () => {
+    const photo = await offCentreEye(CLOUDY_PUPIL);
+    const [found, features] = await Promise.all([locateEyeInImage(photo), extractLgbmFeatures(photo)]);
+    expect(found.working).toHaveLength(WORKING_SIZE * WORKING_SIZE * 3);
+    // Eye centre at (90, 140) of 320 px, i.e. (36, 56) of the 128 px working image; iris radius 13.4 px.
+    expect(Math.abs(found.eye.x - 36)).toBeLessThanOrEqual(3);
+    expect(Math.abs(found.eye.y - 56)).toBeLessThanOrEqual(3);
+    expect(found.eye.r).toBeGreaterThan(9);
+    expect(found.eye.r).toBeLessThan(18);
+    // The same circles as the feature vector's own geometry features.
+    expect(found.eye.r / WORKING_SIZE).toBe(at(features, 'eye_radius'));
+    expect(found.eye.x / WORKING_SIZE - 0.5).toBeCloseTo(at(features, 'eye_offset_x') + 0.5 / 64, 12);
+    expect(found.eye.score).toBe(at(features, 'eye_limbus_step'));
+    expect(found.pupil.r / found.eye.r).toBe(at(features, 'lens_radius_ratio'));
+    expect(found.pupil.contrast).toBe(at(features, 'lens_contrast'));
+    // A cloudy lens is lighter than the iris around it.
+    expect(found.pupil.contrast).toBeGreaterThan(10);
+    expect(Math.hypot(found.pupil.x - found.eye.x, found.pupil.y - found.eye.y)).toBeLessThan(found.eye.r / 2);
   });
 });

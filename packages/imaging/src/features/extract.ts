@@ -10,11 +10,11 @@ import {
   RING_PERCENTILES,
   percentileName,
 } from './feature-set';
-import { LOCATOR_SIZE, locateEye } from './eye-locator';
+import { EyeCircle, LOCATOR_SIZE, locateEye } from './eye-locator';
 import { IRIS_PERCENTILES, PUPIL_PERCENTILES, RADIAL_RINGS, eyeStats } from './eye-stats';
 import { gradientStats } from './gradients';
 import { LENS_PERCENTILES, lensStats } from './lens-stats';
-import { locatePupil } from './pupil-locator';
+import { PupilCircle, locatePupil } from './pupil-locator';
 import { LBP_BIN_NAMES, lbpHistogram } from './lbp';
 import { regionPercentiles } from './percentiles';
 import { REGIONS, TEXTURE_SIZE, WORKING_SIZE, regionMap } from './regions';
@@ -32,6 +32,15 @@ export const FEATURE_RESIZE_KERNEL = 'lanczos3' as const;
  */
 export async function extractLgbmFeatures(buf: Buffer, opts: DecodeLimits = {}): Promise<Float64Array> {
   return featuresFromWorkingImage(await decodeWorkingImage(buf, opts));
+}
+
+/**
+ * Where extractLgbmFeatures locates the eye and the pupil in `buf`, in working-image pixels, with
+ * that working image (for drawing them). Throws ImageRejectedError for refused input.
+ */
+export async function locateEyeInImage(buf: Buffer, opts: DecodeLimits = {}): Promise<EyeGeometry & { working: Buffer }> {
+  const working = await decodeWorkingImage(buf, opts);
+  return { ...eyeGeometryOfWorkingImage(working), working };
 }
 
 /**
@@ -114,24 +123,64 @@ const halved = new Float32Array(TEXTURE_SIZE * TEXTURE_SIZE);
  * Exposed for tools that already hold normalised pixels.
  */
 export function featuresFromWorkingImage(rgb: Uint8Array): Float64Array {
-  const pixels = WORKING_SIZE * WORKING_SIZE;
-  if (rgb.length !== pixels * 3) {
-    throw new RangeError(`expected ${WORKING_SIZE}x${WORKING_SIZE} RGB (${pixels * 3} bytes), got ${rgb.length}`);
-  }
   // NaN marks "not computed": checked at the end, so a missing value is never a silent 0.
   const out = new Float64Array(LGBM_FEATURE_SET.names.length).fill(NaN);
-  const planes = colourPlanes(rgb);
-  binomialBlur(halveSquare(planes.lightness, WORKING_SIZE, halved), TEXTURE_SIZE, texturePlane);
+  const planes = prepareGrids(rgb);
   writeRegionFeatures(out, planes.lightness);
-  // v2: the same statistics relative to the located eye. The locator grid is the texture grid
-  // blurred once more: the circle search wants smooth profiles, not iris texture.
-  binomialBlur(texturePlane, TEXTURE_SIZE, locatorPlane);
-  writeEyeFeatures(out);
+  // v2: the same statistics relative to the located eye.
+  writeEyeFeatures(out, locateEyeAndPupil());
   for (let k = 0; k < out.length; k++) {
     // A value left unwritten is a programming error in this file; never emit a silent 0.
     if (!Number.isFinite(out[k])) throw new Error(`feature ${LGBM_FEATURE_SET.names[k]} not computed (${out[k]})`);
   }
   return out;
+}
+
+/** A circle in working-image pixels (WORKING_SIZE square; x and y from its top-left corner). */
+export interface WorkingCircle {
+  x: number;
+  y: number;
+  r: number;
+}
+
+/** Where the feature extractor located the eye (limbus) and the pupil it measured as the lens. */
+export interface EyeGeometry {
+  eye: WorkingCircle & { score: number };
+  pupil: WorkingCircle & { contrast: number };
+}
+
+/**
+ * The eye and pupil circles featuresFromWorkingImage measures from, for diagnostics (e.g. drawing
+ * them over the working image to see why a photo is misclassified). Same steps, same circles.
+ */
+export function eyeGeometryOfWorkingImage(rgb: Uint8Array): EyeGeometry {
+  prepareGrids(rgb);
+  const { eye, pupil } = locateEyeAndPupil();
+  // Locator cell (x, y) covers working pixels [x * scale, (x + 1) * scale): the same centre eyeStats uses.
+  const scale = WORKING_SIZE / LOCATOR_SIZE;
+  const toWorking = (c: { x: number; y: number; r: number }) => ({ x: (c.x + 0.5) * scale, y: (c.y + 0.5) * scale, r: c.r * scale });
+  return { eye: { ...toWorking(eye), score: eye.score }, pupil: { ...toWorking(pupil), contrast: pupil.contrast } };
+}
+
+/**
+ * Colour planes of `rgb` (WORKING_PLANES), its texture grid and the locator grid. The locator grid
+ * is the texture grid blurred once more: the circle search wants smooth profiles, not iris texture.
+ */
+function prepareGrids(rgb: Uint8Array) {
+  const pixels = WORKING_SIZE * WORKING_SIZE;
+  if (rgb.length !== pixels * 3) {
+    throw new RangeError(`expected ${WORKING_SIZE}x${WORKING_SIZE} RGB (${pixels * 3} bytes), got ${rgb.length}`);
+  }
+  const planes = colourPlanes(rgb);
+  binomialBlur(halveSquare(planes.lightness, WORKING_SIZE, halved), TEXTURE_SIZE, texturePlane);
+  binomialBlur(texturePlane, TEXTURE_SIZE, locatorPlane);
+  return planes;
+}
+
+/** The iris circle on the locator grid, then the pupil inside it. */
+function locateEyeAndPupil(): { eye: EyeCircle; pupil: PupilCircle } {
+  const eye = locateEye(locatorPlane, LOCATOR_SIZE);
+  return { eye, pupil: locatePupil(locatorPlane, LOCATOR_SIZE, eye) };
 }
 
 /** v1's features: statistics of the fixed concentric regions (colour planes and texture grid). */
@@ -159,9 +208,8 @@ function writeRegionFeatures(out: Float64Array, lightness: Float32Array): void {
   }
 }
 
-/** v2's features: the located eye (on locatorPlane), its radial profile, pupil, iris and lens. */
-function writeEyeFeatures(out: Float64Array): void {
-  const eye = locateEye(locatorPlane, LOCATOR_SIZE);
+/** v2's features: the located eye, its radial profile, pupil, iris and lens. */
+function writeEyeFeatures(out: Float64Array, { eye, pupil }: { eye: EyeCircle; pupil: PupilCircle }): void {
   out[SLOT.eyeLimbusStep] = eye.score;
   out[SLOT.eyeRadius] = eye.r / LOCATOR_SIZE;
   out[SLOT.eyeOffsetX] = (eye.x - LOCATOR_SIZE / 2) / LOCATOR_SIZE;
@@ -182,7 +230,6 @@ function writeEyeFeatures(out: Float64Array): void {
   out[SLOT.irisChroma] = es.irisChroma;
   out[SLOT.pupilIrisP50] = es.pupilL[2] - es.irisL[1];
   out[SLOT.pupilP05IrisP25] = es.pupilL[0] - es.irisL[0];
-  const pupil = locatePupil(locatorPlane, LOCATOR_SIZE, eye);
   out[SLOT.lensRadiusRatio] = pupil.r / eye.r;
   out[SLOT.lensContrast] = pupil.contrast;
   out[SLOT.lensAbsContrast] = Math.abs(pupil.contrast);

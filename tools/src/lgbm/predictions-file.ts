@@ -1,0 +1,32 @@
+/**
+ * Per-photo prediction files written by `npm run train:lgbm`: models/lgbm/validation-predictions.json
+ * and the out-of-fold file of `--oof-out`. Both hold `{threshold?, predictions: [{file, label, p}]}`
+ * with `file` relative to the data directory.
+ */
+export interface PhotoPrediction {
+  file: string;
+  label: string;
+  p: number;
+}
+
+export interface PredictionsFile {
+  threshold?: number;
+  predictions: PhotoPrediction[];
+}
+
+/** Throws a clear error unless `doc` has the shape above. */
+export function parsePredictionsFile(doc: unknown, source: string): PredictionsFile {
+  const d = doc as Partial<PredictionsFile> | null;
+  const ok =
+    typeof d === 'object' && d !== null && Array.isArray(d.predictions) &&
+    d.predictions.every((x) => typeof x?.file === 'string' && typeof x.label === 'string' && typeof x.p === 'number') &&
+    (d.threshold === undefined || typeof d.threshold === 'number');
+  if (!ok) throw new Error(`${source}: expected {threshold?, predictions: [{file, label, p}]}`);
+  return d as PredictionsFile;
+}
+
+/** The predictions on the wrong side of the threshold (0.5 unless the file says otherwise). */
+export function misclassified(doc: PredictionsFile, positiveLabel = 'cataract'): PhotoPrediction[] {
+  const threshold = doc.threshold ?? 0.5;
+  return doc.predictions.filter((x) => x.p >= threshold !== (x.label === positiveLabel));
+}
