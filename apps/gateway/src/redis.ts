@@ -39,6 +39,11 @@ export function isReady(redis: Redis): boolean {
   return redis.status === 'ready';
 }
 
+/** Resolves once `redis` takes commands (at once if it already does). */
+export function whenReady(redis: Redis): Promise<void> {
+  return isReady(redis) ? Promise.resolve() : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+}
+
 /** Logs state changes once per transition instead of one line per failed reconnect attempt. */
 function watch(redis: Redis, name: string, logger: Logger): void {
   let down = false;

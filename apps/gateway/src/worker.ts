@@ -1,6 +1,7 @@
 import { createServer, Server } from 'node:http';
 import type { GatewayConfig } from './config';
 import type { Logger } from './logger';
+import { whenReady } from './redis';
 import { shareWithCluster } from './observability/cluster-metrics';
 import { createGatewayServices, type GatewayServices } from './services';
 import { awaitListenTurn, START_BARRIER_WORKER_WAIT_MS } from './start-barrier';
@@ -19,8 +20,7 @@ const STARTUP_REDIS_WAIT_MS = 5000;
 
 /** True once the request-path connection is ready and the reply channel subscribed, false after `maxMs`. */
 async function servingWithin(services: GatewayServices, maxMs: number): Promise<boolean> {
-  const { redis } = services;
-  const commands = redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+  const commands = whenReady(services.redis);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), maxMs);

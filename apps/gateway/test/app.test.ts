@@ -7,7 +7,7 @@ import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/su
 import { okResult, ScriptedActor, startScriptedActor } from '../../../tests/support/scripted-actor';
 import { GatewayConfig } from '../src/config';
 import { createGatewayServices, GatewayServices } from '../src/services';
-import { silentLogger, testConfig } from './helpers';
+import { servicesReady, silentLogger, testConfig } from './helpers';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;
 
@@ -22,7 +22,7 @@ maybe('gateway app over a private redis-server', () => {
     server = await startRedis();
     config = testConfig({ REDIS_URL: server.url, REQUEST_TIMEOUT_MS: '3000' });
     svc = createGatewayServices(config, silentLogger, { registryCacheMs: 0 });
-    await svc.ready;
+    await servicesReady(svc);
     jpeg = await syntheticEye({ label: 'cataract', seed: 9 });
   });
   afterAll(async () => {

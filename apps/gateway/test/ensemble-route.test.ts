@@ -4,7 +4,7 @@ import { syntheticEye } from '../../../tests/support/photos';
 import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/support/redis';
 import { okResult, ScriptedActor, startScriptedActor } from '../../../tests/support/scripted-actor';
 import { createGatewayServices, GatewayServices } from '../src/services';
-import { silentLogger, testConfig } from './helpers';
+import { servicesReady, silentLogger, testConfig } from './helpers';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;
 
@@ -39,7 +39,7 @@ maybe('POST /predict_ensemble and /predict_clip over a private redis-server (scr
       silentLogger,
       { registryCacheMs: 0 },
     );
-    await svc.ready;
+    await servicesReady(svc);
     jpeg = await syntheticEye({ label: 'cataract', seed: 4 });
   });
   afterAll(async () => {

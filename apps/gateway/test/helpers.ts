@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import pino from 'pino';
 import { GatewayConfig, loadConfig } from '../src/config';
+import { whenReady } from '../src/redis';
+import type { GatewayServices } from '../src/services';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -16,6 +18,15 @@ export function testConfig(env: Record<string, string>): GatewayConfig {
   const tmp = mkdtempSync(join(tmpdir(), 'gateway-test-'));
   tempDirs.push(tmp);
   return loadConfig({ MODELS_DIR: join(tmp, 'models'), WEB_DIST_DIR: join(tmp, 'web'), SERVED_MODELS: 'lgbm', ...env });
+}
+
+/**
+ * Until the services can take requests: the reply channel subscribed (`svc.ready`) and the
+ * request-path connection ready too. That connection has no offline queue, so a command sent while
+ * it is still connecting fails ("Stream isn't writeable") instead of waiting.
+ */
+export async function servicesReady(svc: GatewayServices): Promise<void> {
+  await Promise.all([svc.ready, whenReady(svc.redis)]);
 }
 
 /** A valid PNG header + tiny IDAT declaring width x height 1-bit pixels: a decompression bomb when large. */

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/support/redis';
 import { createGatewayServices, GatewayServices } from '../src/services';
 import { warmUpGateway, warmupPaths, warmupPredictor } from '../src/warmup';
-import { testConfig } from './helpers';
+import { servicesReady, testConfig } from './helpers';
 
 /** A logger whose JSON lines land in `lines`. */
 function capturingLogger() {
@@ -57,7 +57,7 @@ maybe('gateway warm-up over a private redis-server', () => {
   const start = async (env: Record<string, string>) => {
     const { logger, lines } = capturingLogger();
     svc = createGatewayServices(testConfig({ REDIS_URL: server.url, SERVED_MODELS: 'lgbm,clip', ...env }), logger, { registryCacheMs: 0 });
-    await svc.ready;
+    await servicesReady(svc);
     return { svc, lines, logger };
   };
 

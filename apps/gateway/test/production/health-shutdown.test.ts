@@ -2,7 +2,7 @@ import request from 'supertest';
 import { RedisServer, redisServerAvailable, startRedis } from '../../../../tests/support/redis';
 import { ScriptedActor, startScriptedActor } from '../../../../tests/support/scripted-actor';
 import { createGatewayServices, GatewayServices } from '../../src/services';
-import { silentLogger, testConfig } from '../helpers';
+import { servicesReady, silentLogger, testConfig } from '../helpers';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;
 
@@ -14,7 +14,7 @@ maybe('a stopping gateway worker reports not ready (private redis-server)', () =
   beforeAll(async () => {
     server = await startRedis();
     svc = createGatewayServices(testConfig({ REDIS_URL: server.url }), silentLogger, { registryCacheMs: 0 });
-    await svc.ready;
+    await servicesReady(svc);
     actor = await startScriptedActor({ redisUrl: server.url, id: 'hs-1' });
   });
   afterAll(async () => {
