@@ -3,7 +3,7 @@
  * network) to an ONNX graph ending at the 1280-d pooled embedding.
  */
 import path from 'node:path';
-import { parseCli, repoRoot, sha256Buffer, writeFileAtomic, UsageError } from './common';
+import { parseCli, repoRoot, runCli, sha256Buffer, writeFileAtomic } from './common';
 import { buildBackbone } from './clip/backbone';
 
 export const DEFAULT_BACKBONE_PATH = path.join(repoRoot, 'models', 'clip', 'backbone.onnx');
@@ -17,7 +17,4 @@ async function main(): Promise<void> {
   console.log(`source: ${source.package}@${source.version} (${source.license}) ${source.model}, cut at ${source.layer}`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof UsageError ? err.message : err);
-  process.exitCode = err instanceof UsageError ? 2 : 1;
-});
+runCli(main);

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { manifestPath, OnnxManifestSchema } from '@cataract/contracts';
-import { defaultDataDir, parseCli, repoRoot, UsageError, writeFileAtomic, numberOption, intOption } from './common';
+import { defaultDataDir, parseCli, repoRoot, runCli, UsageError, writeFileAtomic, numberOption, intOption } from './common';
 import { lgbmValidationPredictions, PhotoPrediction, REENCODE_256 } from './ensemble/lgbm-validation';
 import { cascadeReport, chooseWeights, Criterion, evaluateGrid, JoinedPrediction, SetScore } from './ensemble/weight-grid';
 
@@ -98,11 +98,4 @@ function join(lgbm: readonly PhotoPrediction[], clip: readonly PhotoPrediction[]
   });
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof UsageError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+runCli(main);

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { defaultDataDir, intOption, parseCli, repoRoot, UsageError, writeFileAtomic } from './common';
+import { defaultDataDir, intOption, parseCli, repoRoot, runCli, UsageError, writeFileAtomic } from './common';
 import { renderEyeGrid } from './lgbm/eye-overlay';
 import { misclassified, parsePredictionsFile } from './lgbm/predictions-file';
 
@@ -46,11 +46,4 @@ async function main(): Promise<void> {
   console.log(`wrote ${path.relative(repoRoot, out) || out}: ${items.length} photos (green: iris circle, red: pupil measured as the lens)`);
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof UsageError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+runCli(main);

@@ -19,6 +19,7 @@ import {
   modelVersion,
   numberOption,
   parseCli,
+  runCli,
   repoRoot,
   sha256Buffer,
   stratifiedSplit,
@@ -239,7 +240,4 @@ async function main(): Promise<void> {
   console.log(`version ${version} sha256 ${sha256} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof UsageError ? err.message : err);
-  process.exitCode = err instanceof UsageError ? 2 : 1;
-});
+runCli(main);

@@ -21,12 +21,12 @@ import {
   modelVersion,
   numberOption,
   parseCli,
+  runCli,
   repoRoot,
   rocAuc,
   sha256File,
   stratifiedFolds,
   stratifiedSplit,
-  UsageError,
   VectorCache,
   writeFileAtomic,
   writeManifest,
@@ -293,11 +293,4 @@ function topFeatures(modelText: string, k = 8): string[] {
   return out;
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof UsageError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+runCli(main);

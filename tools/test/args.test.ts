@@ -1,3 +1,6 @@
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { intOption, numberOption, parseCli, UsageError } from '../src/common/args';
 
 const spec = {
@@ -27,5 +30,23 @@ describe('parseCli', () => {
     expect(() => intOption('seed', '1.5', 1)).toThrow(/--seed must be an integer/);
     expect(numberOption('lr', '0.05', 1)).toBe(0.05);
     expect(() => numberOption('lr', 'abc', 1)).toThrow(/--lr must be a number/);
+  });
+});
+
+describe('runCli (through a built tool, as `npm run` starts it)', () => {
+  const tool = path.join(__dirname, '..', 'dist', 'inspect-lgbm-eyes.js');
+  const run = (...args: string[]) => spawnSync(process.execPath, [tool, ...args], { encoding: 'utf8', timeout: 60000 });
+
+  test('a usage error prints its message alone and exits 2', () => {
+    const r = run('--out', path.join(os.tmpdir(), 'never-written.png'));
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('give exactly one of --predictions and --files');
+  });
+
+  test('any other error prints its stack and exits 1', () => {
+    const r = run('--out', path.join(os.tmpdir(), 'never-written.png'), '--files', 'no-such-photo.jpg', '--data', os.tmpdir());
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/ENOENT[^]*no-such-photo\.jpg/);
+    expect(r.stderr).toMatch(/\n\s+at /);
   });
 });

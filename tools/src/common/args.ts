@@ -52,6 +52,21 @@ export function parseCli<S extends Record<string, OptionSpec>>(
   return values as ParsedOptions<S>;
 }
 
+/**
+ * Runs a tool's main(): a UsageError prints its message and exits 2, any other error its stack and
+ * exits 1.
+ */
+export function runCli(main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  });
+}
+
 /** Parses an integer option, with a clear error naming the flag. */
 export function intOption(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
