@@ -66,6 +66,12 @@ export function warmupPaths(servedModels: readonly ModelType[]): string[] {
   return [...served.map((m) => `/predict_${m}`), ...(served.length === PREDICT_ROUTE_MODELS.length ? ['/predict_ensemble'] : [])];
 }
 
+/**
+ * The warm-up's client is node:http with a body built once per photo, not fetch + FormData: fetch
+ * made a 300-upload warm-up of one worker take 1.65-1.96 s against 1.18-1.28 s (2026-11-27, three
+ * starts each of `GATEWAY_WORKERS=1 node apps/gateway/dist/main.js`, its "warmed up" log line),
+ * time spent compiling and running client code the worker never serves with.
+ */
 function multipart(photo: Buffer, name: string): { body: Buffer; contentType: string } {
   const boundary = `----warmup${randomBytes(8).toString('hex')}`;
   const body = Buffer.concat([
