@@ -10,7 +10,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { manifestPath, OnnxManifestSchema } from '@cataract/contracts';
 import { defaultDataDir, parseCli, repoRoot, runCli, UsageError, writeFileAtomic, numberOption, intOption } from './common';
-import { lgbmValidationPredictions, PhotoPrediction, REENCODE_256 } from './ensemble/lgbm-validation';
+import { lgbmValidationPredictions, REENCODE_256 } from './ensemble/lgbm-validation';
+import type { ValidationPrediction } from './lgbm/predictions-file';
 import { cascadeReport, chooseWeights, Criterion, evaluateGrid, JoinedPrediction, SetScore } from './ensemble/weight-grid';
 
 const CLI = {
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const modelsDir = path.resolve(o.models);
 
   const clipManifest = OnnxManifestSchema.parse(JSON.parse(await readFile(manifestPath(modelsDir, 'clip'), 'utf8')));
-  const clipFile = JSON.parse(await readFile(path.join(modelsDir, 'clip', 'validation-predictions.json'), 'utf8')) as { model: string; predictions: PhotoPrediction[] };
+  const clipFile = JSON.parse(await readFile(path.join(modelsDir, 'clip', 'validation-predictions.json'), 'utf8')) as { model: string; predictions: ValidationPrediction[] };
   if (clipFile.model !== clipManifest.version) throw new Error(`clip validation-predictions.json is for ${clipFile.model}, the manifest serves ${clipManifest.version}`);
   console.log(`clip ${clipManifest.version}: ${clipFile.predictions.length} recorded validation predictions`);
   const lgbm = await lgbmValidationPredictions({ dataDir, modelsDir, concurrency: intOption('concurrency', o.concurrency, 4) });
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
 }
 
 /** Photos both models predicted; the two splits must be the very same photos. */
-function join(lgbm: readonly PhotoPrediction[], clip: readonly PhotoPrediction[]): JoinedPrediction[] {
+function join(lgbm: readonly ValidationPrediction[], clip: readonly ValidationPrediction[]): JoinedPrediction[] {
   const byFile = new Map(clip.map((c) => [c.file, c]));
   const missing = lgbm.filter((l) => !byFile.has(l.file)).map((l) => l.file);
   if (missing.length > 0 || clip.length !== lgbm.length) {

@@ -12,14 +12,8 @@ import { LightgbmManifest, LightgbmManifestSchema, manifestPath } from '@catarac
 import { assertFeatureSet, downscaleReencode, extractLgbmFeatures } from '@cataract/imaging';
 import { loadModel } from 'lightgbm-ts-predictor';
 import { binaryMetrics, listLabelledImages, mapLimit, sha256Buffer, stratifiedSplit } from '../common';
+import type { ValidationPrediction } from '../lgbm/predictions-file';
 
-export interface PhotoPrediction {
-  /** Relative to the data dir, "/"-separated, e.g. "cataract/image_10.jpg". */
-  file: string;
-  label: 'cataract' | 'normal';
-  p: number;
-  p_reencoded_256: number;
-}
 
 export const REENCODE_256 = { longSide: 256, quality: 85 } as const;
 
@@ -28,7 +22,7 @@ export interface LgbmValidation {
   split: { seed: number; valid_fraction: number };
   /** Where the predictions came from. */
   source: 'recorded' | 'recomputed';
-  predictions: PhotoPrediction[];
+  predictions: ValidationPrediction[];
 }
 
 export async function lgbmValidationPredictions(opts: { dataDir: string; modelsDir: string; concurrency: number }): Promise<LgbmValidation> {
@@ -40,7 +34,7 @@ export async function lgbmValidationPredictions(opts: { dataDir: string; modelsD
   const split = { seed, valid_fraction: fraction };
 
   const recordedFile = path.join(opts.modelsDir, 'lgbm', 'validation-predictions.json');
-  const recorded = existsSync(recordedFile) ? (JSON.parse(await readFile(recordedFile, 'utf8')) as { model?: string; predictions?: PhotoPrediction[] }) : undefined;
+  const recorded = existsSync(recordedFile) ? (JSON.parse(await readFile(recordedFile, 'utf8')) as { model?: string; predictions?: ValidationPrediction[] }) : undefined;
   let result: LgbmValidation;
   if (recorded?.model === manifest.version && Array.isArray(recorded.predictions)) {
     result = { version: manifest.version, split, source: 'recorded', predictions: recorded.predictions };
@@ -55,13 +49,13 @@ async function recompute(
   manifest: LightgbmManifest,
   opts: { dataDir: string; modelsDir: string; concurrency: number },
   split: { seed: number; valid_fraction: number },
-): Promise<PhotoPrediction[]> {
+): Promise<ValidationPrediction[]> {
   assertFeatureSet(manifest.feature_set);
   const text = await readFile(path.join(opts.modelsDir, 'lgbm', manifest.file));
   if (sha256Buffer(text) !== manifest.sha256) throw new Error(`models/lgbm/${manifest.file} does not match its manifest's sha256`);
   const model = loadModel(text.toString('utf8'));
   const { valid } = stratifiedSplit(listLabelledImages(opts.dataDir), split.valid_fraction, split.seed);
-  return mapLimit(valid, opts.concurrency, async (item): Promise<PhotoPrediction> => {
+  return mapLimit(valid, opts.concurrency, async (item): Promise<ValidationPrediction> => {
     const buf = await readFile(item.path);
     const p = model.predict(await extractLgbmFeatures(buf))[0];
     const pr = model.predict(await extractLgbmFeatures(await downscaleReencode(buf, REENCODE_256.longSide, REENCODE_256.quality)))[0];
@@ -70,7 +64,7 @@ async function recompute(
 }
 
 /** Same split, features and model as the trainer's report, or joining with clip would be meaningless. */
-function checkAgainstManifest(manifest: LightgbmManifest, predictions: readonly PhotoPrediction[]): void {
+function checkAgainstManifest(manifest: LightgbmManifest, predictions: readonly ValidationPrediction[]): void {
   const recorded = (manifest.metrics as { validation?: { accuracy: number; auc: number; n: number } } | undefined)?.validation;
   const labels = predictions.map((x) => (x.label === 'cataract' ? 1 : 0));
   const got = binaryMetrics(predictions.map((x) => x.p), labels, manifest.threshold);

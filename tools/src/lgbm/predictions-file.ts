@@ -3,10 +3,18 @@
  * and the out-of-fold file of `--oof-out`. Both hold `{threshold?, predictions: [{file, label, p}]}`
  * with `file` relative to the data directory.
  */
+import { LABELS, type Label } from '../common';
+
+/** One photo's P(cataract); `file` is relative to the data directory, "/"-separated ("cataract/image_10.jpg"). */
 export interface PhotoPrediction {
   file: string;
-  label: string;
+  label: Label;
   p: number;
+}
+
+/** An entry of validation-predictions.json (models/lgbm and models/clip): also P for the photo re-encoded at 256 px / JPEG q85. */
+export interface ValidationPrediction extends PhotoPrediction {
+  p_reencoded_256: number;
 }
 
 export interface PredictionsFile {
@@ -19,14 +27,14 @@ export function parsePredictionsFile(doc: unknown, source: string): PredictionsF
   const d = doc as Partial<PredictionsFile> | null;
   const ok =
     typeof d === 'object' && d !== null && Array.isArray(d.predictions) &&
-    d.predictions.every((x) => typeof x?.file === 'string' && typeof x.label === 'string' && typeof x.p === 'number') &&
+    d.predictions.every((x) => typeof x?.file === 'string' && LABELS.includes(x.label) && typeof x.p === 'number') &&
     (d.threshold === undefined || typeof d.threshold === 'number');
-  if (!ok) throw new Error(`${source}: expected {threshold?, predictions: [{file, label, p}]}`);
+  if (!ok) throw new Error(`${source}: expected {threshold?, predictions: [{file, label: ${LABELS.join(' | ')}, p}]}`);
   return d as PredictionsFile;
 }
 
 /** The predictions on the wrong side of the threshold (0.5 unless the file says otherwise). */
-export function misclassified(doc: PredictionsFile, positiveLabel = 'cataract'): PhotoPrediction[] {
+export function misclassified(doc: PredictionsFile, positiveLabel: Label = 'cataract'): PhotoPrediction[] {
   const threshold = doc.threshold ?? 0.5;
   return doc.predictions.filter((x) => x.p >= threshold !== (x.label === positiveLabel));
 }
