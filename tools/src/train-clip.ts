@@ -19,6 +19,7 @@ import {
   modelVersion,
   numberOption,
   parseCli,
+  photoName,
   runCli,
   repoRoot,
   sha256Buffer,
@@ -228,8 +229,7 @@ async function main(): Promise<void> {
     model: version,
     split: { seed, valid_fraction: validFraction },
     labels: [...LABELS],
-    // file is relative to the data dir ("cataract/image_10.jpg"): bare names repeat across the class folders.
-    predictions: validImgs.map((v, i) => ({ file: path.relative(dataDir, v.path).split(path.sep).join('/'), label: v.label, p: pPlain[i], p_reencoded_256: pRe[i] })),
+    predictions: validImgs.map((v, i) => ({ file: photoName(dataDir, v.path), label: v.label, p: pPlain[i], p_reencoded_256: pRe[i] })),
   };
   await writeFile(path.join(outDir, 'validation-predictions.json'), JSON.stringify(predictions, null, 2) + '\n');
   await writeFile(

@@ -21,6 +21,7 @@ import {
   modelVersion,
   numberOption,
   parseCli,
+  photoName,
   runCli,
   repoRoot,
   rocAuc,
@@ -98,7 +99,8 @@ async function main(): Promise<void> {
   // 1. Photos and splits, at photo level: a photo and its copies are always on the same side.
   const images = listLabelledImages(dataDir);
   const { train: trainImgs, valid: validImgs } = stratifiedSplit(images, validFraction, seed);
-  const photoFold = stratifiedFolds(trainImgs, cvFolds, seed + 1);
+  const foldSeed = seed + 1;
+  const photoFold = stratifiedFolds(trainImgs, cvFolds, foldSeed);
   const count = (xs: LabelledImage[], l: string) => xs.filter((x) => x.label === l).length;
   const counts = Object.fromEntries(
     (['cataract', 'normal'] as const).map((l) => [l, { total: count(images, l), train: count(trainImgs, l), valid: count(validImgs, l) }]),
@@ -242,8 +244,7 @@ async function main(): Promise<void> {
     split: { seed, valid_fraction: validFraction },
     labels: manifest.labels,
     predictions: validImgs.map((v, i) => ({
-      // Relative to the data dir ("cataract/image_10.jpg"): bare names repeat across the class folders.
-      file: path.relative(dataDir, v.path).split(path.sep).join('/'),
+      file: photoName(dataDir, v.path),
       label: v.label,
       p: pPlain[i],
       p_reencoded_256: pRe[i],
@@ -258,11 +259,11 @@ async function main(): Promise<void> {
     const oof = {
       model: manifest.version,
       split: { seed, valid_fraction: validFraction },
-      cross_validation: { folds: cv.folds, seed: seed + 1, iteration: cv.bestIteration },
+      cross_validation: { folds: cv.folds, seed: foldSeed, iteration: cv.bestIteration },
       labels: manifest.labels,
       threshold: THRESHOLD,
       predictions: cv.outOfFold.map((x) => ({
-        file: path.relative(dataDir, trainImgs[x.photo].path).split(path.sep).join('/'),
+        file: photoName(dataDir, trainImgs[x.photo].path),
         label: trainImgs[x.photo].label,
         p: x.p,
       })),

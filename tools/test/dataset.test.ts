@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { listLabelledImages, stratifiedFolds, stratifiedSplit } from '../src/common/dataset';
+import { listLabelledImages, photoName, stratifiedFolds, stratifiedSplit } from '../src/common/dataset';
 
 describe('listLabelledImages', () => {
   let dir: string;
@@ -76,5 +76,12 @@ describe('stratifiedFolds', () => {
     expect(stratifiedFolds(items, 5, 43)).toEqual(stratifiedFolds(items, 5, 43));
     expect(stratifiedFolds(items, 5, 44)).not.toEqual(stratifiedFolds(items, 5, 43));
     expect(() => stratifiedFolds(items, 1, 43)).toThrow(RangeError);
+  });
+});
+
+describe('photoName', () => {
+  it('names a photo by its path under the data dir, "/"-separated', () => {
+    expect(photoName('/data/train', '/data/train/cataract/image_10.jpg')).toBe('cataract/image_10.jpg');
+    expect(photoName('/data/train/', '/data/train/normal/a b.png')).toBe('normal/a b.png');
   });
 });

@@ -36,6 +36,14 @@ export function listLabelledImages(dir: string): LabelledImage[] {
   return out;
 }
 
+/**
+ * How prediction files name a photo: its path relative to the data directory, "/"-separated
+ * ("cataract/image_10.jpg"; bare names repeat across the class folders).
+ */
+export function photoName(dataDir: string, photoPath: string): string {
+  return path.relative(dataDir, photoPath).split(path.sep).join('/');
+}
+
 /** Seeded Fisher-Yates shuffle (returns a copy). */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
   const rng = createRng(seed);

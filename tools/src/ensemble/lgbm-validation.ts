@@ -11,7 +11,7 @@ import path from 'node:path';
 import { LightgbmManifest, LightgbmManifestSchema, manifestPath } from '@cataract/contracts';
 import { assertFeatureSet, downscaleReencode, extractLgbmFeatures } from '@cataract/imaging';
 import { loadModel } from 'lightgbm-ts-predictor';
-import { binaryMetrics, listLabelledImages, mapLimit, sha256Buffer, stratifiedSplit } from '../common';
+import { binaryMetrics, listLabelledImages, mapLimit, photoName, sha256Buffer, stratifiedSplit } from '../common';
 import type { ValidationPrediction } from '../lgbm/predictions-file';
 
 
@@ -59,7 +59,7 @@ async function recompute(
     const buf = await readFile(item.path);
     const p = model.predict(await extractLgbmFeatures(buf))[0];
     const pr = model.predict(await extractLgbmFeatures(await downscaleReencode(buf, REENCODE_256.longSide, REENCODE_256.quality)))[0];
-    return { file: path.relative(opts.dataDir, item.path).split(path.sep).join('/'), label: item.label, p, p_reencoded_256: pr };
+    return { file: photoName(opts.dataDir, item.path), label: item.label, p, p_reencoded_256: pr };
   });
 }
 
