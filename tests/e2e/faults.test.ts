@@ -101,12 +101,14 @@ maybe('e2e faults: killed actors, dead types, deadlines, Redis outages, dying ga
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     // The jobs the victim died with went back to the queue and the survivor answered them. (A job
     // whose reply the victim had already published before freezing finds its upload deleted and is
-    // dropped: its request was answered.)
+    // dropped: its request was answered. One whose completion the victim had already written to its
+    // socket when SIGSTOP came reaches Redis after the freeze and finishes as the victim's, as
+    // tests/faults/actor-kill.test.ts allows too: seen once in a full run, 2026-11-27.)
     expect([...fates.keys()].sort()).toEqual([...held].sort());
     let recovered = 0;
     for (const fate of fates.values()) {
       if (fate.actorId === survivorId) recovered++;
-      else expect(fate.failedReason).toMatch(/no longer exists/);
+      else if (fate.actorId !== victimId) expect(fate.failedReason).toMatch(/no longer exists/);
     }
     expect(recovered).toBeGreaterThan(0);
     expect(actorsSeen).toContain(survivorId);
