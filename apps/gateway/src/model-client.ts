@@ -70,8 +70,8 @@ export type Predictor = Pick<ModelClient, 'storeUpload' | 'predict'>;
 export class ModelClient {
   constructor(
     private readonly redis: Redis,
-    private readonly queues: ModelQueues,
-    private readonly registry: ActorRegistry,
+    private readonly queues: Pick<ModelQueues, 'get' | 'waiting'>,
+    private readonly registry: Pick<ActorRegistry, 'live'>,
     private readonly replies: ReplyListener,
     private readonly logger: Logger,
     private readonly opts: ModelClientOptions,

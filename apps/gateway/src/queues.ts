@@ -1,5 +1,5 @@
 import { BULL_PREFIX, JOB_DEFAULTS, ModelType, PredictJobData, QUEUE_NAMES } from '@cataract/contracts';
-import { Queue } from 'bullmq';
+import { Queue, QueueOptions } from 'bullmq';
 import type { Redis } from './redis';
 
 export type PredictQueue = Queue<PredictJobData>;
@@ -14,28 +14,42 @@ export class ModelQueues {
   private readonly depth = new Map<ModelType, { at: number; value: number; inflight?: Promise<number> }>();
 
   constructor(
-    private readonly connection: Redis,
+    protected readonly connection: Redis,
     private readonly opts: { depthCacheMs?: number } = {},
   ) {}
 
   get(model: ModelType): PredictQueue {
     let q = this.queues.get(model);
     if (!q) {
-      q = new Queue<PredictJobData>(QUEUE_NAMES[model], {
-        connection: this.connection,
-        prefix: BULL_PREFIX,
-        skipWaitingForReady: true,
-        defaultJobOptions: {
-          attempts: JOB_DEFAULTS.attempts,
-          backoff: { type: 'fixed', delay: JOB_DEFAULTS.backoffMs },
-          removeOnComplete: { count: JOB_DEFAULTS.keepCompleted },
-          removeOnFail: { count: JOB_DEFAULTS.keepFailed },
-        },
-      });
+      q = this.createQueue(model);
       q.on('error', () => undefined); // connection errors surface on the calls themselves
       this.queues.set(model, q);
     }
     return q;
+  }
+
+  /** The BullMQ producer of a model type (a subclass may put its jobs elsewhere: warm-up.ts). */
+  protected createQueue(model: ModelType): PredictQueue {
+    return new Queue<PredictJobData>(QUEUE_NAMES[model], this.queueOptions());
+  }
+
+  protected queueOptions(): QueueOptions {
+    return {
+      connection: this.connection,
+      prefix: BULL_PREFIX,
+      skipWaitingForReady: true,
+      defaultJobOptions: {
+        attempts: JOB_DEFAULTS.attempts,
+        backoff: { type: 'fixed', delay: JOB_DEFAULTS.backoffMs },
+        removeOnComplete: { count: JOB_DEFAULTS.keepCompleted },
+        removeOnFail: { count: JOB_DEFAULTS.keepFailed },
+      },
+    };
+  }
+
+  /** The producers made so far. */
+  protected opened(): PredictQueue[] {
+    return [...this.queues.values()];
   }
 
   /** Jobs waiting (not yet taken by an actor), read at most every depthCacheMs. */

@@ -8,7 +8,7 @@ import { AppDeps, createApp } from './app';
 import type { GatewayConfig } from './config';
 import type { Logger } from './logger';
 import { ModelCatalog } from './model-catalog';
-import { ModelClient } from './model-client';
+import { ModelClient, ModelClientOptions } from './model-client';
 import { ModelQueues } from './queues';
 import { closeRedis, createRequestRedis, createSubscriberRedis, isReady, Redis } from './redis';
 import { openDashboardQueues } from './dashboard';
@@ -36,6 +36,14 @@ export interface GatewayServices {
   /** Flag the app as stopping (responses close their connections). */
   markStopping(): void;
   close(): Promise<void>;
+}
+
+/** What the model client does with every job answer: the actor's timings feed /metrics. */
+export function observeAnswers(metrics: GatewayMetrics, logger: Logger): NonNullable<ModelClientOptions['onResult']> {
+  return (model, result, reqId) => {
+    metrics.observeJob(model, result.timings);
+    logger.debug({ reqId, model, timings: result.timings }, 'job answered');
+  };
 }
 
 /**
@@ -72,10 +80,7 @@ export function createGatewayServices(
   const client = new ModelClient(redis, queues, registry, replies, logger, {
     maxQueuedPerModel: config.maxQueuedPerModel,
     requestTimeoutMs: config.requestTimeoutMs,
-    onResult: (model, result, reqId) => {
-      metrics.observeJob(model, result.timings);
-      logger.debug({ reqId, model, timings: result.timings }, 'job answered');
-    },
+    onResult: observeAnswers(metrics, logger),
   });
   const dashboard = openDashboardQueues(config.redisUrl);
   let stopping = false;

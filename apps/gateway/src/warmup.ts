@@ -2,12 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mapLimit } from '@cataract/concurrency';
-import type { ModelType, PredictionResult } from '@cataract/contracts';
+import type { ModelType } from '@cataract/contracts';
 import { renderSampleEyePhotos } from '@cataract/imaging';
+import pino from 'pino';
 import { AppDeps, createApp, PREDICT_ROUTE_MODELS } from './app';
-import type { Logger } from './logger';
-import type { Predictor, StoredUpload } from './model-client';
+import { createLogger, Logger } from './logger';
+import type { Predictor } from './model-client';
 import { GatewayMetrics } from './observability/metrics';
+import { isReady } from './redis';
+import type { GatewayServices } from './services';
+import { openEchoClient, STAND_IN_PREDICTOR } from './warmup-echo';
 
 /**
  * Gateway worker warm-up. node:cluster hands a worker connections as soon as it listens, and a
@@ -15,47 +19,33 @@ import { GatewayMetrics } from './observability/metrics';
  * JSON answer) from unoptimised code while V8 compiles it: on this 2-core machine a cold cluster
  * spent half its gateway CPU compiling in its first seconds of load (bench/README.md, "warm-up before serving").
  * So before a worker listens, it uploads rendered eye photos to itself: a private loopback server
- * (not shared with the cluster) running the same app, built from the same parts, except that a
- * stand-in answers for the models (nothing is queued, no actor is needed) and the warm-up leaves
- * no trace in logs, metrics, rate limits or retained data.
+ * (not shared with the cluster) running the same app, built from the same parts, except that
+ * queues private to the warm-up answer for the actors (warmup-echo.ts: no actor is needed, no
+ * model queue sees a job) and the warm-up leaves no trace in logs, metrics, rate limits, retained
+ * data or Redis.
  */
 export interface GatewayWarmupReport {
   requests: number;
   /** Warm-up answers that were not 200 (logged; the worker starts anyway). */
   failed: number;
   ms: number;
+  /** Whether the uploads went through Redis (the echo client) or only to the stand-in. */
+  throughRedis: boolean;
 }
 
 /**
- * Answers every model at once with a fixed prediction; stores nothing. Its objects have the shapes
- * of the real ones (an actor's result as the reply listener parses it, timings included), so the
- * code compiled during the warm-up fits the real traffic that follows.
+ * The app the warm-up talks to: the worker's own parts, except the model client (`client`: the
+ * echo client or the stand-in, warmup-echo.ts), and nothing kept: log lines go to /dev/null at
+ * the real level (so the request logger runs as it will), metrics to a registry nobody scrapes,
+ * and there is no API key, rate limit or upload retention.
  */
-export const warmupPredictor: Predictor = {
-  storeUpload(bytes: Buffer): StoredUpload {
-    return { key: 'warmup', bytes: bytes.length, stored: Promise.resolve(), singleReader: true, markReleased: () => undefined, release: async () => undefined };
-  },
-  async predict(): Promise<PredictionResult> {
-    return {
-      status: 'ok',
-      prediction: 'normal',
-      confidence: 0.5,
-      probabilities: { cataract: 0.5, normal: 0.5 },
-      model_version: 'warmup',
-      actor_id: 'warmup',
-      timings: { queue_wait_ms: 0, processing_ms: 0, preprocess_ms: 0, inference_ms: 0, batch_size: 1 },
-    };
-  },
-};
-
-/** The app the warm-up talks to: the worker's own parts, with the stand-in and nothing recorded. */
-export function warmupApp(deps: AppDeps, logger: Logger) {
+export function warmupApp(deps: AppDeps, logger: Logger, client: Predictor, metrics: GatewayMetrics) {
   return createApp({
     ...deps,
     config: { ...deps.config, apiKeys: [], rateLimitPerMinute: 0 },
-    logger: logger.child({ warmup: true }, { level: 'silent' }),
-    client: warmupPredictor,
-    metrics: new GatewayMetrics(),
+    logger,
+    client,
+    metrics,
     retain: undefined,
   });
 }
@@ -97,36 +87,54 @@ function post(port: number, agent: Agent, path: string, upload: { body: Buffer; 
   });
 }
 
+/** What the warm-up uses of a worker's services (services.ts). */
+export type WarmupParts = Pick<GatewayServices, 'appDeps' | 'redis' | 'replies' | 'instanceId'>;
+
 /**
  * Sends `requests` uploads, `concurrency` at a time and spread over the served predict routes, to
- * a loopback server of `deps`' app. The server is exclusive to this process (cluster workers share
- * no handle for it) and closed afterwards.
+ * a loopback server of the worker's app. The server is exclusive to this process (cluster workers
+ * share no handle for it) and closed afterwards. With Redis ready, the uploads go through the
+ * real model client to queues that answer at once (warmup-echo.ts), whose keys are deleted
+ * afterwards; without, a stand-in answers for the models.
  */
-export async function warmUpGateway(deps: AppDeps, logger: Logger, requests: number, concurrency = 4): Promise<GatewayWarmupReport> {
-  const report: GatewayWarmupReport = { requests: 0, failed: 0, ms: 0 };
+export async function warmUpGateway(parts: WarmupParts, logger: Logger, requests: number, concurrency = 4): Promise<GatewayWarmupReport> {
+  const report: GatewayWarmupReport = { requests: 0, failed: 0, ms: 0, throughRedis: false };
+  const deps = parts.appDeps;
   const paths = warmupPaths(deps.config.servedModels);
   if (requests <= 0 || paths.length === 0) return report;
   const started = performance.now();
   const uploads = (await renderSampleEyePhotos()).map((photo, i) => multipart(photo, `warmup-${i}.${photo[0] === 0xff ? 'jpg' : 'png'}`));
-  const server = createServer(warmupApp(deps, logger));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const discard = pino.destination({ dest: '/dev/null', sync: false });
+  const quietLogger = createLogger(logger.level, { ...logger.bindings(), warmup: true }, undefined, discard);
+  const metrics = new GatewayMetrics();
+  report.throughRedis = isReady(parts.redis);
+  const echo = report.throughRedis
+    ? openEchoClient({ redis: parts.redis, replies: parts.replies, tag: parts.instanceId, logger: quietLogger, metrics, requestTimeoutMs: deps.config.requestTimeoutMs })
+    : { client: STAND_IN_PREDICTOR, close: async () => undefined };
+  const server = createServer(warmupApp(deps, quietLogger, echo.client, metrics));
   const statuses = new Map<number, number>();
   try {
-    await mapLimit(Array.from({ length: requests }, (_, i) => i), concurrency, async (i) => {
-      const status = await post(port, agent, paths[i % paths.length], uploads[i % uploads.length]);
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      report.requests++;
-      if (status !== 200) report.failed++;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => resolve());
     });
+    const { port } = server.address() as AddressInfo;
+    const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+    try {
+      await mapLimit(Array.from({ length: requests }, (_, i) => i), concurrency, async (i) => {
+        const status = await post(port, agent, paths[i % paths.length], uploads[i % uploads.length]);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        report.requests++;
+        if (status !== 200) report.failed++;
+      });
+    } finally {
+      agent.destroy();
+    }
   } finally {
-    agent.destroy();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await echo.close();
+    discard.end();
   }
   report.ms = Math.round(performance.now() - started);
   const fields = { ...report, paths, statuses: Object.fromEntries(statuses) };

@@ -3,7 +3,8 @@ import pino from 'pino';
 import request from 'supertest';
 import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/support/redis';
 import { createGatewayServices, GatewayServices } from '../src/services';
-import { warmUpGateway, warmupPaths, warmupPredictor } from '../src/warmup';
+import { warmUpGateway, warmupPaths } from '../src/warmup';
+import { STAND_IN_PREDICTOR } from '../src/warmup-echo';
 import { servicesReady, testConfig } from './helpers';
 
 /** A logger whose JSON lines land in `lines`. */
@@ -29,10 +30,10 @@ describe('gateway warm-up paths', () => {
   });
 
   it('its stand-in answers like an actor and stores nothing', async () => {
-    const upload = warmupPredictor.storeUpload(Buffer.alloc(10), { requestId: 'r', deadline: Date.now() + 1000 });
+    const upload = STAND_IN_PREDICTOR.storeUpload(Buffer.alloc(10), { requestId: 'r', deadline: Date.now() + 1000 });
     expect(upload).toMatchObject({ bytes: 10, singleReader: true });
     await expect(upload.stored).resolves.toBeUndefined();
-    const result = await warmupPredictor.predict('lgbm', upload, { requestId: 'r', deadline: Date.now() + 1000 });
+    const result = await STAND_IN_PREDICTOR.predict('lgbm', upload, { requestId: 'r', deadline: Date.now() + 1000 });
     expect(result).toMatchObject({ status: 'ok', probabilities: { cataract: 0.5, normal: 0.5 }, timings: { batch_size: 1 } });
   });
 });
@@ -61,19 +62,29 @@ maybe('gateway warm-up over a private redis-server', () => {
     return { svc, lines, logger };
   };
 
-  it('answers its uploads 200 on every served route, with keys required, and leaves no trace', async () => {
+  it('answers its uploads 200 on every served route through Redis, with keys required, and leaves no trace', async () => {
     const { svc, lines, logger } = await start({ API_KEYS: 'secret-key', RATE_LIMIT_PER_MINUTE: '5', SAVE_UPLOADS: 'true' });
     const realPredict = jest.spyOn(svc.client, 'predict');
     const realStore = jest.spyOn(svc.client, 'storeUpload');
     // BullMQ writes each queue's meta key on its own schedule after the services start: not ours
-    const keys = async () => (await svc.redis.keys('*')).filter((k) => !/^bull:[^:]+:meta$/.test(k)).sort();
+    const keys = async () => (await svc.redis.keys('*')).filter((k) => !/^bull:(lgbm|clip):meta$/.test(k)).sort();
     const keysBefore = await keys();
     const servers = tcpServers();
+    // what the warm-up sends through Redis, seen by a monitor connection
+    const monitor = await svc.redis.monitor(); // a connection of its own
+    const commands: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => commands.push(String(args[0]).toLowerCase() + ' ' + (args[1] ?? '')));
 
-    const report = await warmUpGateway(svc.appDeps, logger, 24, 3);
-    expect(report).toMatchObject({ requests: 24, failed: 0 });
+    const report = await warmUpGateway(svc, logger, 24, 3);
+    expect(report).toMatchObject({ requests: 24, failed: 0, throughRedis: true });
+    monitor.disconnect();
 
-    // the real model client, Redis, rate limit and retained data saw none of it
+    // the upload's SET, BullMQ's add script and the actor-style reply all ran, on private queues only
+    expect(commands.some((c) => c.startsWith('set cataract:upload:'))).toBe(true);
+    expect(commands.some((c) => c.startsWith('evalsha ') || c.startsWith('eval '))).toBe(true);
+    expect(commands.filter((c) => c.startsWith('publish ')).length).toBe(24 + 8); // the ensemble's 8 requests ask both models
+    expect(commands.filter((c) => /bull:(lgbm|clip):/.test(c))).toEqual([]);
+    // the real model client, rate limit and retained data saw none of it, and it left no key behind
     expect(realPredict).not.toHaveBeenCalled();
     expect(realStore).not.toHaveBeenCalled();
     expect(await keys()).toEqual(keysBefore);
@@ -87,9 +98,17 @@ maybe('gateway warm-up over a private redis-server', () => {
     expect((await request(svc.app).post('/predict_lgbm')).status).toBe(401);
   });
 
+  it('falls back to the stand-in while Redis is not ready', async () => {
+    const { svc, lines, logger } = await start({});
+    svc.redis.disconnect(); // the request-path connection only: no reconnect
+    const report = await warmUpGateway(svc, logger, 6, 2);
+    expect(report).toMatchObject({ requests: 6, failed: 0, throughRedis: false });
+    expect(lines.map((l) => l.msg)).toEqual(['gateway worker warmed up']);
+  });
+
   it('reports (does not throw) warm-up uploads that are refused', async () => {
     const { svc, lines, logger } = await start({ MAX_UPLOAD_MB: '0.001' }); // ~1 KB: every rendered photo is too large
-    const report = await warmUpGateway(svc.appDeps, logger, 6, 2);
+    const report = await warmUpGateway(svc, logger, 6, 2);
     expect(report).toMatchObject({ requests: 6, failed: 6 });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 50, statuses: { 413: 6 } });
@@ -97,7 +116,7 @@ maybe('gateway warm-up over a private redis-server', () => {
 
   it('does nothing for 0 requests', async () => {
     const { svc, lines, logger } = await start({});
-    expect(await warmUpGateway(svc.appDeps, logger, 0)).toEqual({ requests: 0, failed: 0, ms: 0 });
+    expect(await warmUpGateway(svc, logger, 0)).toEqual({ requests: 0, failed: 0, ms: 0, throughRedis: false });
     expect(lines).toEqual([]);
   });
 });
