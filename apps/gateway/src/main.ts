@@ -1,6 +1,6 @@
 import cluster, { Worker } from 'node:cluster';
 import { setFlagsFromString } from 'node:v8';
-import { loadConfig } from './config';
+import { loadConfig, workerNodeFlags } from './config';
 import { createLogger } from './logger';
 import { startPrimaryServices } from './primary-services';
 import { START_BARRIER_MAX_MS, startBarrier } from './start-barrier';
@@ -25,6 +25,8 @@ function runPrimary(): void {
   let backoffMs = 0;
   const startedAt = new Map<number, number>();
   const barrier = startBarrier(cluster, config.workers, START_BARRIER_MAX_MS); // the initial workers listen together
+  // V8 sizes its heap at start: the young generation's limit must be a worker's own flag (config.ts).
+  cluster.setupPrimary({ execArgv: [...process.execArgv, ...workerNodeFlags(config)] });
 
   const fork = () => {
     const w = cluster.fork();

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, modelsWithManifest } from '../src/config';
+import { loadConfig, modelsWithManifest, workerNodeFlags } from '../src/config';
 
 describe('gateway config', () => {
   it('has the documented defaults', () => {
@@ -16,8 +16,10 @@ describe('gateway config', () => {
       servedModels: ['lgbm'],
       logLevel: 'info',
       interruptBudget: 4096,
+      semiSpaceMb: 32,
       warmupRequests: 300,
     });
+    expect(workerNodeFlags(c)).toEqual(['--max-semi-space-size=32']);
     expect(c.modelsDir).toMatch(/models$/);
     expect(c.webDistDir).toMatch(/apps\/web\/dist$/);
   });
@@ -26,6 +28,8 @@ describe('gateway config', () => {
     const c = loadConfig({ PORT: '9000', GATEWAY_WORKERS: '2', MAX_UPLOAD_MB: '0.5', REQUEST_TIMEOUT_MS: '1500', SERVED_MODELS: 'lgbm,clip', MAX_QUEUED_PER_MODEL: '3' });
     expect(c).toMatchObject({ port: 9000, workers: 2, maxUploadBytes: 524288, requestTimeoutMs: 1500, servedModels: ['lgbm', 'clip'], maxQueuedPerModel: 3 });
     expect(loadConfig({ SERVED_MODELS: 'lgbm', V8_INTERRUPT_BUDGET: '0' }).interruptBudget).toBe(0);
+    expect(workerNodeFlags(loadConfig({ GATEWAY_SEMI_SPACE_MB: '0' }))).toEqual([]);
+    expect(workerNodeFlags(loadConfig({ GATEWAY_SEMI_SPACE_MB: '64' }))).toEqual(['--max-semi-space-size=64']);
     expect(loadConfig({ SERVED_MODELS: 'lgbm', GATEWAY_WARMUP_REQUESTS: '0' }).warmupRequests).toBe(0);
     expect(c.shutdownGraceMs).toBe(3500);
   });
@@ -36,6 +40,7 @@ describe('gateway config', () => {
     expect(() => loadConfig({ SERVED_MODELS: 'lgbm,bert' })).toThrow(/bert/);
     expect(() => loadConfig({ REDIS_URL: 'not a url' })).toThrow(/REDIS_URL/);
     expect(() => loadConfig({ V8_INTERRUPT_BUDGET: '-1' })).toThrow(/V8_INTERRUPT_BUDGET/);
+    expect(() => loadConfig({ GATEWAY_SEMI_SPACE_MB: '-1' })).toThrow(/GATEWAY_SEMI_SPACE_MB/);
     expect(() => loadConfig({ GATEWAY_WARMUP_REQUESTS: '-5' })).toThrow(/GATEWAY_WARMUP_REQUESTS/);
   });
 
