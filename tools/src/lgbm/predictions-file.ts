@@ -3,6 +3,7 @@
  * and the out-of-fold file of `--oof-out`. Both hold `{threshold?, predictions: [{file, label, p}]}`
  * with `file` relative to the data directory.
  */
+import { z } from 'zod';
 import { LABELS, type Label } from '../common';
 
 /** One photo's P(cataract); `file` is relative to the data directory, "/"-separated ("cataract/image_10.jpg"). */
@@ -22,15 +23,17 @@ export interface PredictionsFile {
   predictions: PhotoPrediction[];
 }
 
+/** The shape above; other fields of the file and of each entry are kept (e.g. p_reencoded_256). */
+const PredictionsFileSchema = z.looseObject({
+  threshold: z.number().optional(),
+  predictions: z.array(z.looseObject({ file: z.string(), label: z.enum(LABELS as [Label, ...Label[]]), p: z.number() })),
+});
+
 /** Throws a clear error unless `doc` has the shape above. */
 export function parsePredictionsFile(doc: unknown, source: string): PredictionsFile {
-  const d = doc as Partial<PredictionsFile> | null;
-  const ok =
-    typeof d === 'object' && d !== null && Array.isArray(d.predictions) &&
-    d.predictions.every((x) => typeof x?.file === 'string' && LABELS.includes(x.label) && typeof x.p === 'number') &&
-    (d.threshold === undefined || typeof d.threshold === 'number');
-  if (!ok) throw new Error(`${source}: expected {threshold?, predictions: [{file, label: ${LABELS.join(' | ')}, p}]}`);
-  return d as PredictionsFile;
+  const parsed = PredictionsFileSchema.safeParse(doc);
+  if (!parsed.success) throw new Error(`${source}: expected {threshold?, predictions: [{file, label: ${LABELS.join(' | ')}, p}]}`);
+  return parsed.data;
 }
 
 /** The predictions on the wrong side of the threshold (0.5 unless the file says otherwise). */
