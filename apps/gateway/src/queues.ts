@@ -28,7 +28,7 @@ export class ModelQueues {
     return q;
   }
 
-  /** The BullMQ producer of a model type (a subclass may put its jobs elsewhere: warm-up.ts). */
+  /** The BullMQ producer of a model type (a subclass may put its jobs elsewhere: warmup-echo.ts). */
   protected createQueue(model: ModelType): PredictQueue {
     return new Queue<PredictJobData>(QUEUE_NAMES[model], this.queueOptions());
   }

@@ -14,7 +14,6 @@ import { loadModel } from 'lightgbm-ts-predictor';
 import { binaryMetrics, listLabelledImages, mapLimit, photoName, sha256Buffer, stratifiedSplit } from '../common';
 import type { ValidationPrediction } from '../lgbm/predictions-file';
 
-
 export const REENCODE_256 = { longSide: 256, quality: 85 } as const;
 
 export interface LgbmValidation {
