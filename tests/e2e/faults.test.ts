@@ -103,7 +103,7 @@ maybe('e2e faults: killed actors, dead types, deadlines, Redis outages, dying ga
     // whose reply the victim had already published before freezing finds its upload deleted and is
     // dropped: its request was answered. One whose completion the victim had already written to its
     // socket when SIGSTOP came reaches Redis after the freeze and finishes as the victim's, as
-    // tests/faults/actor-kill.test.ts allows too: seen once in a full run, 2026-11-27.)
+    // tests/faults/actor-kill.test.ts allows too: seen in a full run.)
     expect([...fates.keys()].sort()).toEqual([...held].sort());
     let recovered = 0;
     for (const fate of fates.values()) {

@@ -34,7 +34,7 @@ export function spawnNode(name: string, script: string, args: string[], env: Rec
     cwd: REPO_ROOT,
     // A short warm-up: the suites start dozens of clusters, and the full one (300 loopback uploads
     // per gateway worker, 120 predictions per lgbm actor) made a whole `npx jest` run take 419 s,
-    // against 298 s with the actor warm-up alone and 339 s with these (2026-11-27, one machine). The
+    // against 298 s with the actor warm-up alone and 339 s with these (one machine). The
     // warm-up path still runs in every process; its defaults run in tests/infra (npm start) and
     // are measured by bench/load/warmup.mjs.
     env: { ...process.env, LOG_LEVEL: 'warn', GATEWAY_WARMUP_REQUESTS: '30', ACTOR_WARMUP_RUNS: '3', ...env },

@@ -41,16 +41,15 @@ const EnvSchema = z.object({
    * V8's interrupt budget (bytecode a function runs before V8 considers optimising it); 0 keeps
    * V8's own (66 KB in Node 20, `node --v8-options`). Lower means hot functions reach optimised code sooner: a process
    * runs each function of a request's path once per request, so with the default it served tens of
-   * seconds of traffic from unoptimised code after every start (bench/README.md, "What the second 2026-11-27 session changed").
+   * seconds of traffic from unoptimised code after every start (docs/performance.md, "The first seconds after a start").
    */
   V8_INTERRUPT_BUDGET: z.coerce.number().int().min(0).default(4096),
   /**
    * Largest semi-space of a worker's young generation, in MB (node's --max-semi-space-size); 0
    * keeps V8's own (16 MB here). Each upload allocates its body, multipart parts and the reply on
-   * the young generation: a larger one is scavenged less often. Gateway CPU per request over the
-   * shared throughput check's window, 32 against V8's own, four pairs in turn: 3.38 / 3.6, 3.40 /
-   * 3.72, 3.49 / 3.79, 3.31 / 3.68 ms (bench/README.md, "What the fifth 2026-11-27 session changed").
-   * Costs up to 3 x the difference in memory per worker (~50 MB).
+   * the young generation: a larger one is scavenged less often, which lowers the gateway's CPU per
+   * request (docs/performance.md, "The first seconds after a start"). Costs up to 3 x the
+   * difference in memory per worker (~50 MB).
    */
   GATEWAY_SEMI_SPACE_MB: z.coerce.number().int().min(0).max(1024).default(32),
   /** How long a stopping worker lets in-flight requests finish before closing their sockets. */

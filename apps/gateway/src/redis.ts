@@ -14,9 +14,9 @@ export function createRequestRedis(url: string, name: string, logger: Logger): R
     maxRetriesPerRequest: 1,
     commandTimeout: 3000, // a stalled socket must not hold a request past its deadline
     // No auto-pipelining: ioredis builds a Pipeline per tick that copies every script defined on the
-    // connection (BullMQ defines 64), and concatenates a big SET's bytes once more. Measured with
-    // SET + add + DEL per request (`node bench/load/micro/redis-client-cost.mjs`, 2026-11-26 16:03
-    // UTC): 0.215 ms of client CPU with it, 0.183 ms without.
+    // connection (BullMQ defines 64), and concatenates a big SET's bytes once more: it costs more
+    // client CPU per request than it saves (`node bench/load/micro/redis-client-cost.mjs`,
+    // docs/performance.md "Settings that help").
     retryStrategy: (times) => Math.min(100 * times, 2000),
   });
   watch(redis, name, logger);

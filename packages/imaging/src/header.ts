@@ -7,7 +7,7 @@ import { DecodeLimits, ImageProbe, resolveMaxPixels } from './probe';
  * JavaScript from the container headers alone: JPEG frame header, PNG IHDR, WebP VP8/VP8L/VP8X.
  * For the gateway, which checks every upload before queuing it: probeImage (sharp's metadata())
  * costs about 0.22 ms of CPU and a thread-pool round trip per call, this about 1 microsecond
- * (bench/README.md). It validates less than libvips does (a header it accepts may still fail to
+ * (`node bench/load/micro/header-check-cost.mjs`). It validates less than libvips does (a header it accepts may still fail to
  * decode), so the actor, which decodes, still refuses such files with the same undecodable_image code.
  */
 export function checkImageHeader(buf: Uint8Array, opts: DecodeLimits = {}): ImageProbe {
