@@ -1,12 +1,12 @@
 import { BULL_PREFIX, PredictJobData, PredictJobResult, QUEUE_NAMES } from '@cataract/contracts';
+import { withTimeout } from '@cataract/concurrency';
 import { Worker } from 'bullmq';
+import { closeRedis, connectRedis, type Logger } from '@cataract/service-kit';
 import type { ActorConfig } from './config';
 import { Heartbeat } from './heartbeat';
 import { createJobProcessor } from './job-processor';
-import type { Logger } from './logger';
 import { loadModelFiles } from './manifest';
 import { MicroBatcher } from './micro-batcher';
-import { closeRedis, createActorRedis } from './redis';
 import { ReplyPublisher } from './reply';
 import { FaultDelayRuntime } from './runtimes/fault-delay-runtime';
 import { createRuntime } from './runtimes/registry';
@@ -43,7 +43,7 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
   // answer never advertises itself. The test-only delay is not warmed through.
   await warmUp(model, config.warmupRuns, { logger, inFlight: Math.max(1, Math.floor(config.concurrency / runtime.preferredBatchSize)) });
 
-  const redis = createActorRedis(config.redisUrl, `actor:${config.model}:${config.actorId}`, logger);
+  const redis = connectRedis(config.redisUrl, 'consumer', `actor:${config.model}:${config.actorId}`, logger);
   const scheduler = createScheduler(runtime, config.batching);
   const heartbeat = new Heartbeat(redis, logger, {
     model: config.model,
@@ -115,14 +115,10 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
 }
 
 /** Resolves 'done' when `p` settles within `ms`, else 'timeout' (p keeps running unobserved). */
-async function within(ms: number, p: Promise<unknown>): Promise<'done' | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  try {
-    return await Promise.race([p.then(() => 'done' as const, () => 'done' as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function within(ms: number, p: Promise<unknown>): Promise<'done' | 'timeout'> {
+  return withTimeout(
+    p.then(() => 'done' as const, () => 'done' as const),
+    ms,
+    () => 'timeout' as const,
+  );
 }

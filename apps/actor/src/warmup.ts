@@ -1,7 +1,7 @@
 import { mapLimit } from '@cataract/concurrency';
 import { renderSampleEyePhotos } from '@cataract/imaging';
+import type { Logger } from '@cataract/service-kit';
 import { WarmupFailedError } from './errors';
-import type { Logger } from './logger';
 import type { ModelRuntime } from './runtimes/runtime';
 
 /**

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { redisKeys } from '@cataract/contracts';
 import type { Express } from 'express';
+import { closeRedis, connectRedis, isReady, Redis } from '@cataract/service-kit';
 import { readAbout } from './about';
 import { ActorRegistry } from './actor-registry';
 import { AppDeps, createApp } from './app';
@@ -10,7 +11,6 @@ import type { Logger } from './logger';
 import { ModelCatalog } from './model-catalog';
 import { ModelClient, ModelClientOptions } from './model-client';
 import { ModelQueues } from './queues';
-import { closeRedis, createRequestRedis, createSubscriberRedis, isReady, Redis } from './redis';
 import { openDashboardQueues } from './dashboard';
 import { RedisUnavailableError } from './errors';
 import { ReplyListener, ReplyListenerOptions } from './reply-listener';
@@ -57,8 +57,8 @@ export function createGatewayServices(
   opts: { replies?: ReplyListenerOptions; registryCacheMs?: number } = {},
 ): GatewayServices {
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const redis = createRequestRedis(config.redisUrl, `gateway:${instanceId}`, logger);
-  const subscriber = createSubscriberRedis(config.redisUrl, `gateway-sub:${instanceId}`, logger);
+  const redis = connectRedis(config.redisUrl, 'request', `gateway:${instanceId}`, logger);
+  const subscriber = connectRedis(config.redisUrl, 'subscriber', `gateway-sub:${instanceId}`, logger);
   const queues = new ModelQueues(redis);
   const registry = new ActorRegistry(redis, logger, { cacheMs: opts.registryCacheMs });
   const replies = new ReplyListener(redis, subscriber, redisKeys.replyChannel(instanceId), queues, registry, logger, opts.replies);

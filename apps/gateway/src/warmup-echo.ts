@@ -1,10 +1,10 @@
 import type { ActorHeartbeat, ModelType, PredictJobData, PredictionResult, ReplyMessage } from '@cataract/contracts';
 import { Job, JobsOptions, Queue, QueueOptions } from 'bullmq';
+import type { Redis } from '@cataract/service-kit';
 import type { Logger } from './logger';
 import { ModelClient, Predictor } from './model-client';
 import type { GatewayMetrics } from './observability/metrics';
 import { ModelQueues, PredictQueue } from './queues';
-import type { Redis } from './redis';
 import type { ReplyListener } from './reply-listener';
 import { observeAnswers } from './services';
 

@@ -5,11 +5,11 @@ import { mapLimit } from '@cataract/concurrency';
 import type { ModelType } from '@cataract/contracts';
 import { renderSampleEyePhotos } from '@cataract/imaging';
 import pino from 'pino';
+import { isReady } from '@cataract/service-kit';
 import { AppDeps, createApp, PREDICT_ROUTE_MODELS } from './app';
 import { createLogger, Logger } from './logger';
 import type { Predictor } from './model-client';
 import { GatewayMetrics } from './observability/metrics';
-import { isReady } from './redis';
 import type { GatewayServices } from './services';
 import { openEchoClient, STAND_IN_PREDICTOR } from './warmup-echo';
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
+import { withTimeout } from '@cataract/concurrency';
 import { Backoff, type BackoffOptions } from './backoff';
 import { SupervisedChild } from './child-process';
 import { RedisUnavailableError } from './errors';
@@ -42,10 +43,6 @@ export async function probeRedis(url: string, timeoutMs: number): Promise<RedisP
     }
     return { status: 'unreachable', reason: socketError?.message || (err as Error)?.message || String(err) };
   };
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<RedisProbe>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'unreachable', reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
-  });
   const attempt = (async (): Promise<RedisProbe> => {
     try {
       await client.connect();
@@ -56,9 +53,8 @@ export async function probeRedis(url: string, timeoutMs: number): Promise<RedisP
     }
   })();
   try {
-    return await Promise.race([attempt, deadline]);
+    return await withTimeout(attempt, timeoutMs, (): RedisProbe => ({ status: 'unreachable', reason: `no answer within ${timeoutMs} ms` }));
   } finally {
-    clearTimeout(timer);
     client.disconnect();
   }
 }

@@ -1,7 +1,7 @@
 import { HealthActor, HealthResponse, MODEL_TYPES, ModelType } from '@cataract/contracts';
 import { Request, Response, Router } from 'express';
+import type { Redis } from '@cataract/service-kit';
 import type { ActorRegistry, ActorSnapshot } from '../actor-registry';
-import type { Redis } from '../redis';
 import type { EndpointInfo } from './endpoint';
 
 export interface HealthDeps {
