@@ -1,6 +1,6 @@
-import { summarize } from '../support/load';
-import { isAlive, tcpConnectionsOf } from '../support/proc-inspect';
-import { waitForHealth } from '../support/processes';
+import { summarize } from '@cataract/test-support/load';
+import { isAlive, tcpConnectionsOf } from '@cataract/test-support/proc-inspect';
+import { waitForHealth } from '@cataract/test-support/processes';
 import { FaultCluster } from './harness/fault-cluster';
 import { DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, sleep, warmUp, useFaultCluster } from './harness/scenario';
 

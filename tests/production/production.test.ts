@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCluster, TestCluster } from '../support/cluster';
-import { LgbmFixture, writeLgbmFixture } from '../support/models';
-import { eyePhotos } from '../support/photos';
-import { RedisServer, redisServerAvailable, startRedis } from '../support/redis';
+import { startCluster, TestCluster } from '@cataract/test-support/cluster';
+import { LgbmFixture, writeLgbmFixture } from '@cataract/test-support/models';
+import { eyePhotos } from '@cataract/test-support/photos';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { jsonLines, postFresh, sample } from './support/fresh-post';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;

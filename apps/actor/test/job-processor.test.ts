@@ -3,7 +3,7 @@ import { ImageRejectedError } from '@cataract/imaging';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/support/redis';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { DeadlinePassedError, InvalidJobError, UploadGoneError } from '../src/errors';
 import { createJobProcessor } from '../src/job-processor';
 import { ReplyPublisher } from '../src/reply';

@@ -3,8 +3,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { imageToTensor } from '@cataract/imaging';
-import { colourRamp, OnnxFixture, solidPng, writeOnnxFixture } from '../../../tests/support/onnx-models';
-import { sharedPhotosAvailable, SHARED_PHOTOS_DIR } from '../../../tests/support/photos';
+import { colourRamp, OnnxFixture, solidPng, writeOnnxFixture } from '@cataract/test-support/onnx-models';
+import { sharedPhotosAvailable, SHARED_PHOTOS_DIR } from '@cataract/test-support/photos';
 import { IncompatibleModelError, InferenceThreadError, RuntimeNotLoadedError } from '../src/errors';
 import { loadModelFiles } from '../src/manifest';
 import { MicroBatcher } from '../src/micro-batcher';

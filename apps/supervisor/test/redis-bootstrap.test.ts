@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { RedisUnavailableError } from '../src/errors';
-import { freePort } from '../../../tests/support/ports';
+import { freePort } from '@cataract/test-support/ports';
 import { ensureRedis, findExecutable, probeRedis, redact, startEmbeddedRedis } from '../src/redis-bootstrap';
 import { ORPHAN_GUARD_SCRIPT } from '../src/runtime-files';
 import { REDIS_SERVER, startTestRedis, type TestRedis } from './helpers/redis-server';

@@ -2,7 +2,7 @@ import { BULL_PREFIX } from '@cataract/contracts';
 import { Queue } from 'bullmq';
 import express from 'express';
 import request from 'supertest';
-import { RedisServer, redisServerAvailable, startRedis } from '../../../../tests/support/redis';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { dashboardRouter } from '../../src/dashboard';
 import { errorHandler } from '../../src/middleware/error-handler';
 import { ApiKeyRing } from '../../src/security/api-keys';

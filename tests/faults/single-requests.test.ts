@@ -2,17 +2,17 @@ import { BULL_PREFIX, PredictJobData, PredictJobResult, QUEUE_NAMES } from '@cat
 import { Queue } from 'bullmq';
 import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { TestCluster, startCluster } from '../support/cluster';
-import { postImage } from '../support/http';
-import { LgbmFixture, writeLgbmFixture } from '../support/models';
-import { eyePhotos } from '../support/photos';
-import { actorCount, waitForHealth } from '../support/processes';
-import { RedisServer, redisServerAvailable, startRedis } from '../support/redis';
+import { TestCluster, startCluster } from '@cataract/test-support/cluster';
+import { postImage } from '@cataract/test-support/http';
+import { LgbmFixture, writeLgbmFixture } from '@cataract/test-support/models';
+import { eyePhotos } from '@cataract/test-support/photos';
+import { actorCount, waitForHealth } from '@cataract/test-support/processes';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-maybe('e2e faults: killed actors, dead types, deadlines, Redis outages, dying gateway workers', () => {
+maybe('faults, one request at a time: killed actors, dead types, deadlines, Redis outages, dying gateway workers', () => {
   let redis: RedisServer;
   let fx: LgbmFixture;
   let photo: Buffer;
