@@ -15,8 +15,11 @@ export {
   PredictArgumentError,
   UnsupportedModelError,
 } from './errors';
-export { parseModelText, SUPPORTED_VERSIONS } from './model-text';
-export type { ModelHeader, ParsedLinearLeaves, ParsedModel, ParsedTree } from './model-text';
+export { parseModelText } from './model-text';
+export type { ParsedModel } from './model-text';
+export { SUPPORTED_VERSIONS } from './model-header';
+export type { ModelHeader } from './model-header';
+export type { ParsedLinearLeaves, ParsedTree } from './tree-text';
 export type { Forest } from './model-layout';
 export { parseFeatureText } from './features-input';
 export type { FeatureFormat, FeatureInputOptions } from './features-input';
