@@ -98,11 +98,14 @@ export interface HealthBody {
   actors_available: number;
 }
 
-/** Polls GET /health until `accept(body)` holds; throws with the processes' output on timeout. */
+/**
+ * Polls GET /health until `accept(body)` holds; throws with the processes' output on timeout.
+ * With credentials configured the actors are listed to an operator only: pass an admin key in `headers`.
+ */
 export async function waitForHealth(
   baseUrl: string,
   accept: (h: HealthBody) => boolean,
-  opts: { timeoutMs?: number; processes?: ManagedProcess[] } = {},
+  opts: { timeoutMs?: number; processes?: ManagedProcess[]; headers?: Record<string, string> } = {},
 ): Promise<HealthBody> {
   const end = Date.now() + (opts.timeoutMs ?? 30000);
   let last = 'no answer';
@@ -111,7 +114,7 @@ export async function waitForHealth(
       if (p.child.exitCode !== null) throw new Error(`${p.name} exited with ${p.child.exitCode}:\n${p.output()}`);
     }
     try {
-      const r = await fetch(`${baseUrl}/health`);
+      const r = await fetch(`${baseUrl}/health`, { headers: opts.headers });
       const body = (await r.json()) as HealthBody;
       last = JSON.stringify(body);
       if (accept(body)) return body;
