@@ -5,10 +5,10 @@
  * the mechanism and a generous latency bound only, since the machine's load varies.
  */
 import sharp from 'sharp';
-import { startCluster, TestCluster } from '../support/cluster';
-import { LgbmFixture, writeLgbmFixture } from '../support/models';
-import { eyePhotos } from '../support/photos';
-import { RedisServer, redisServerAvailable, startRedis } from '../support/redis';
+import { startCluster, TestCluster } from '@cataract/test-support/cluster';
+import { LgbmFixture, writeLgbmFixture } from '@cataract/test-support/models';
+import { eyePhotos } from '@cataract/test-support/photos';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { postFresh } from './support/fresh-post';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;

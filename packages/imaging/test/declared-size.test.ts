@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { checkImageHeader, decodeCostUnits, decodeImage, extractLgbmFeatures, ImageRejectedError, imageToTensor } from '@cataract/imaging';
+import { checkImageHeader, decodeCostUnits, decodeImage, extractLgbmFeatures, ImageRejectedError, imageToTensor, type TensorSpec } from '@cataract/imaging';
 
 const PHOTOS = resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'cataract', 'train');
 
@@ -21,7 +21,7 @@ function withDeclaredSize(jpeg: Buffer, width: number, height: number): Buffer {
 }
 
 const photo = () =>
-  sharp({ create: { width: 320, height: 240, channels: 3, noise: { type: 'gaussian', mean: 120, sigma: 40 } } })
+  sharp({ create: { width: 320, height: 240, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 120, sigma: 40 } } })
     .jpeg({ quality: 85 })
     .toBuffer();
 
@@ -48,9 +48,10 @@ describe('images whose header declares more than their data holds', () => {
   it('refuses at decode a forged frame the header bound lets through: the data ends early', async () => {
     const forged = withDeclaredSize(await photo(), 1280, 960); // 4x the area: within the 1-bit-per-block bound
     expect(await code(() => checkImageHeader(forged))).toBe('accepted');
-    const spec = { layout: 'NCHW', width: 224, height: 224, channels: 3, mean: [0, 0, 0], std: [1, 1, 1], resize: 'cover' } as const;
-    for (const decode of [() => decodeImage(forged), () => imageToTensor(forged, spec), () => extractLgbmFeatures(forged)]) {
-      const err = await Promise.resolve().then(decode).catch((e: unknown) => e);
+    const spec: TensorSpec = { layout: 'NCHW', width: 224, height: 224, channels: 3, mean: [0, 0, 0], std: [1, 1, 1], resize: 'cover' };
+    const decodes: Array<() => Promise<unknown>> = [() => decodeImage(forged), () => imageToTensor(forged, spec), () => extractLgbmFeatures(forged)];
+    for (const decode of decodes) {
+      const err = await decode().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ImageRejectedError);
       expect((err as ImageRejectedError).code).toBe('undecodable_image');
       expect((err as Error).message).toMatch(/ends before the 1280x960 image its header declares/);

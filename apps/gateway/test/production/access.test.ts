@@ -6,9 +6,9 @@ import { HealthResponseSchema } from '@cataract/contracts';
 import pino from 'pino';
 import sharp from 'sharp';
 import request from 'supertest';
-import { syntheticEye } from '../../../../tests/support/photos';
-import { RedisServer, redisServerAvailable, startRedis } from '../../../../tests/support/redis';
-import { okResult, ScriptedActor, startScriptedActor } from '../../../../tests/support/scripted-actor';
+import { syntheticEye } from '@cataract/test-support/photos';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
+import { okResult, ScriptedActor, startScriptedActor } from '@cataract/test-support/scripted-actor';
 import { createGatewayServices, GatewayServices } from '../../src/services';
 import { keyId } from '../../src/security/api-keys';
 import { IN_FLIGHT_PREFIX } from '../../src/security/fair-share';
@@ -156,8 +156,8 @@ maybe('access control and fair sharing on the gateway app (over a private redis-
   });
 
   async function inFlightUnits(key: string): Promise<number> {
-    const members = await svc.redis.zrange(`${IN_FLIGHT_PREFIX}key:${keyId(key)}`, 0, -1);
-    return members.reduce((n, m) => n + Number(m.split('|')[0]), 0);
+    const members: string[] = await svc.redis.zrange(`${IN_FLIGHT_PREFIX}key:${keyId(key)}`, '0', '-1');
+    return members.reduce((n: number, m: string) => n + Number(m.split('|')[0]), 0);
   }
 });
 

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { freePort } from '@cataract/test-support/ports';
 import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { errorHandler } from '../../src/middleware/error-handler';
-import { closeRedis, createRequestRedis } from '../../src/redis';
+import { closeRedis, connectRedis } from '@cataract/service-kit';
 import { keyId } from '../../src/security/api-keys';
 import type { RefusalHandler } from '../../src/security/auth-failures';
 import { requireClient } from '../../src/security/role-guards';
@@ -45,7 +45,7 @@ maybe('rate limit (rate-limit-redis, over a private redis-server)', () => {
   let server: RedisServer;
   const conns: Redis[] = [];
   const conn = async () => {
-    const r = createRequestRedis(server.url, 'rl-test', silent);
+    const r = connectRedis(server.url, 'request', 'rl-test', silent);
     conns.push(r);
     await waitReady(r);
     return r;
@@ -119,7 +119,7 @@ maybe('rate limit (rate-limit-redis, over a private redis-server)', () => {
   it('fails open with one warning while Redis is down, and counts again once it is back', async () => {
     const port = await freePort();
     const own = await startRedis({ port });
-    const r = createRequestRedis(own.url, 'rl-down', silent);
+    const r = connectRedis(own.url, 'request', 'rl-down', silent);
     conns.push(r);
     await waitReady(r);
     const { logger, lines } = captureLogger();
@@ -146,7 +146,7 @@ maybe('rate limit (rate-limit-redis, over a private redis-server)', () => {
 
   it('works for a gateway started before Redis (script loaded on first use)', async () => {
     const port = await freePort();
-    const r = createRequestRedis(`redis://127.0.0.1:${port}`, 'rl-late', silent);
+    const r = connectRedis(`redis://127.0.0.1:${port}`, 'request', 'rl-late', silent);
     conns.push(r);
     const app = worker(r, 1, (['k1'])); // SCRIPT LOAD fails now: nothing listens yet
     await sleep(100);

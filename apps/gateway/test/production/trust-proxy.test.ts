@@ -2,9 +2,9 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import request from 'supertest';
-import { RedisServer, redisServerAvailable, startRedis } from '../../../../tests/support/redis';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { errorHandler } from '../../src/middleware/error-handler';
-import { closeRedis, createRequestRedis } from '../../src/redis';
+import { closeRedis, connectRedis } from '@cataract/service-kit';
 import { authFailureLimiter } from '../../src/security/auth-failures';
 import { requireClient } from '../../src/security/role-guards';
 import { Roles } from '../../src/security/roles';
@@ -32,7 +32,7 @@ maybe('the per-address count of refused keys behind TRUST_PROXY (over a private 
   let redis: Redis;
   beforeAll(async () => {
     server = await startRedis();
-    redis = createRequestRedis(server.url, 'trust-test', pino({ level: 'silent' }));
+    redis = connectRedis(server.url, 'request', 'trust-test', pino({ level: 'silent' }));
     for (let i = 0; i < 100 && redis.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 20));
   });
   afterAll(async () => {
