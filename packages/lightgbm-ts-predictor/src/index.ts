@@ -4,6 +4,7 @@
  */
 export { LightGBMModel, loadModel, loadModelFile } from './model';
 export { Predictor } from './predictor';
+export { averagedOutputIsTransformed } from './average-output';
 export type { FeatureRows, PredictOptions } from './predictor';
 export type { Objective, TransformKind } from './objective';
 export {
