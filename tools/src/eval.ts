@@ -16,7 +16,7 @@ import { runCli, UsageError } from './common/args';
 import { ROUTES, type RouteName } from './eval/client';
 import { startLocalService, type LocalService } from './eval/local-service';
 import { readPredictionRuns, type PredictionColumn } from './eval/predictions-input';
-import { formatSection, summarize, type SectionInput, type SectionSummary } from './eval/report';
+import { formatSection, summarize, type SectionInput } from './eval/report';
 import { runServedRoutes } from './eval/served-run';
 import { VARIANTS, type VariantName } from './eval/variants';
 
@@ -71,12 +71,12 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const summaries: SectionSummary[] = [];
+  const sections: SectionInput[] = [];
   const extra: Record<string, unknown> = {};
   if (v.predictions !== undefined) {
     if (positionals.length > 0 || v.url !== undefined) throw new UsageError(`--predictions reports files, not a folder or a service\n\n${USAGE}`);
     const column = v.column === undefined ? undefined : list('column', v.column, ['p', 'raw', 'calibrated'] as const, [])[0];
-    for (const file of v.predictions) summaries.push(summarize(await predictionsSection(file, column)));
+    for (const file of v.predictions) sections.push(await predictionsSection(file, column));
   } else {
     if (positionals.length !== 1) throw new UsageError(`expected one folder DIR (with cataract/ and normal/), got ${positionals.length}\n\n${USAGE}`);
     const routes = list<RouteName>('routes', v.routes, ROUTES, ROUTES);
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
           step = now;
         },
       });
-      summaries.push(...run.sections.map(summarize));
+      sections.push(...run.sections);
       extra.service = service ? 'started by the eval' : base;
       extra.skipped = run.skipped;
       if (run.skipped.length > 0) console.log(`left out (refused or unreadable): ${run.skipped.map((s) => `${s.file} (${s.reason})`).join('; ')}\n`);
@@ -117,8 +117,22 @@ async function main(): Promise<void> {
       await service?.stop();
     }
   }
+  const summaries = sections.map(summarize);
   console.log(summaries.map(formatSection).join('\n\n'));
-  if (v.json !== undefined) await writeFile(v.json, `${JSON.stringify({ ...extra, sections: summaries }, null, 2)}\n`);
+  if (v.json !== undefined) {
+    const detailed = summaries.map((s, k) => ({ ...s, photos_answers: photoAnswers(sections[k]) }));
+    await writeFile(v.json, `${JSON.stringify({ ...extra, sections: detailed }, null, 2)}\n`);
+  }
+}
+
+/** Per photo: its label and, per form, [answered label, P(cataract)] in each run. */
+function photoAnswers(s: SectionInput) {
+  const forms = [{ title: 'as sent', runs: s.runs }, ...s.variants];
+  return s.files.map((file, i) => ({
+    file,
+    label: s.runs[0][i].actual === 1 ? 'cataract' : 'normal',
+    answers: Object.fromEntries(forms.map((f) => [f.title, f.runs.map((run) => ({ label: run[i].predicted === 1 ? 'cataract' : 'normal', p: run[i].p }))])),
+  }));
 }
 
 async function predictionsSection(file: string, column: PredictionColumn | undefined): Promise<SectionInput> {

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { makeVariants } from '../src/eval/variants';
+import { asSent, makeVariants } from '../src/eval/variants';
 
 async function photo(width: number, height: number, orientation?: number): Promise<Buffer> {
   const raw = Buffer.alloc(width * height * 3);
@@ -41,7 +41,9 @@ describe('makeVariants', () => {
     expect([half.width, half.height]).toEqual([40, 60]);
   });
 
-  test('an unreadable file is an error, not a variant', async () => {
+  test('an unreadable file has no variants, but is still sent as it is (the service says why it refuses it)', async () => {
     await expect(makeVariants(Buffer.from('not an image'))).rejects.toThrow(/unsupported image format/i);
+    const sent = await asSent(Buffer.from('not an image'));
+    expect([sent.mimeType, sent.bytes.toString()]).toEqual(['application/octet-stream', 'not an image']);
   });
 });

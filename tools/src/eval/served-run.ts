@@ -10,7 +10,7 @@ import { listLabelledImages, photoName } from '../common/dataset';
 import { EvalRequestError, predictPhoto, type ClientOptions, type RouteName } from './client';
 import type { Answer } from './metrics';
 import type { SectionInput } from './report';
-import { makeVariants, VARIANT_TITLES, type VariantName } from './variants';
+import { asSent, makeVariants, VARIANT_TITLES, type PhotoVariant, type VariantName } from './variants';
 
 export interface ServedRunOptions {
   dir: string;
@@ -32,22 +32,23 @@ type PhotoAnswers = Record<RouteName, Partial<Record<VariantName, Answer>>>;
 export async function runServedRoutes(o: ServedRunOptions): Promise<ServedRun> {
   const photos = listLabelledImages(o.dir);
   if (photos.length === 0) throw new Error(`${o.dir}: no photos in cataract/ or normal/`);
-  const forms: VariantName[] = ['original', ...o.variants];
   let done = 0;
   const results = await mapLimit(photos, o.concurrency, async (photo) => {
     const file = photoName(o.dir, photo.path);
     const actual: 0 | 1 = photo.label === 'cataract' ? 1 : 0;
     let outcome: { file: string; answers?: PhotoAnswers; skipped?: string };
     try {
-      const variants = await makeVariants(await readFile(photo.path), forms);
-      const answers = {} as PhotoAnswers;
-      for (const route of o.routes) {
-        answers[route] = {};
-        for (const v of variants) {
+      const bytes = await readFile(photo.path);
+      const answers = Object.fromEntries(o.routes.map((r) => [r, {}])) as PhotoAnswers;
+      const ask = async (v: PhotoVariant) => {
+        for (const route of o.routes) {
           const a = await predictPhoto(o.client, route, v);
           answers[route][v.name] = { actual, predicted: a.label === 'cataract' ? 1 : 0, p: a.pCataract };
         }
-      }
+      };
+      // The photo as sent first: when the service refuses it, its reason is the one reported.
+      await ask(await asSent(bytes));
+      for (const v of await makeVariants(bytes, o.variants)) await ask(v);
       outcome = { file, answers };
     } catch (err) {
       if (!isPhotoProblem(err)) throw err;

@@ -27,15 +27,25 @@ export interface PhotoVariant {
 
 const MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
+/** The photo's own bytes, typed by their content (sent as is even when sharp cannot read them: the service then says why). */
+export async function asSent(bytes: Buffer): Promise<PhotoVariant> {
+  const format = await sharp(bytes)
+    .metadata()
+    .then((m) => m.format as string | undefined)
+    .catch(() => undefined);
+  const mimeType = (format && MIME[format]) ?? 'application/octet-stream';
+  return { name: 'original', bytes, mimeType, fileName: `photo.${format ?? 'bin'}` };
+}
+
 /** The requested variants of one photo (the original's bytes untouched). */
 export async function makeVariants(bytes: Buffer, names: readonly VariantName[] = VARIANTS): Promise<PhotoVariant[]> {
-  const meta = await sharp(bytes).metadata();
   const out: PhotoVariant[] = [];
-  for (const name of names) {
-    if (name === 'original') {
-      const format = meta.format ?? 'jpeg';
-      out.push({ name, bytes, mimeType: MIME[format] ?? 'application/octet-stream', fileName: `photo.${format}` });
-    } else if (name === 'png') {
+  if (names.includes('original')) out.push(await asSent(bytes));
+  const others = names.filter((n) => n !== 'original');
+  if (others.length === 0) return out;
+  const meta = await sharp(bytes).metadata();
+  for (const name of others) {
+    if (name === 'png') {
       out.push({ name, bytes: await sharp(bytes).rotate().png().toBuffer(), mimeType: 'image/png', fileName: 'photo.png' });
     } else if (name === 'jpeg90') {
       const jpeg = await sharp(bytes).rotate().flatten({ background: '#ffffff' }).jpeg({ quality: 90 }).toBuffer();
