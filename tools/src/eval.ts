@@ -135,10 +135,16 @@ function photoAnswers(s: SectionInput) {
   }));
 }
 
+/** Relative to the working directory when inside it. */
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
+}
+
 async function predictionsSection(file: string, column: PredictionColumn | undefined): Promise<SectionInput> {
   const p = await readPredictionRuns(file, column);
   return {
-    title: `${path.relative(process.cwd(), file) || file} (${p.column}, threshold ${p.threshold})`,
+    title: `${displayPath(file)} (${p.column}, threshold ${p.threshold})`,
     files: p.files,
     runs: p.runs,
     variants: p.reencodedRuns ? [{ title: '256 px JPEG', runs: p.reencodedRuns }] : [],

@@ -92,6 +92,14 @@ export function summarize(s: SectionInput): SectionSummary {
 const pct = (x: Stat, runs: number) => `${(x.mean * 100).toFixed(2)} %${runs > 1 ? ` ± ${(x.sd * 100).toFixed(2)}` : ''}`;
 const num = (x: Stat, runs: number) => `${x.mean.toFixed(4)}${runs > 1 ? ` ± ${x.sd.toFixed(4)}` : ''}`;
 
+const LISTED = 20;
+
+function fileList(files: readonly string[]): string {
+  if (files.length === 0) return 'none';
+  const more = files.length > LISTED ? ` and ${files.length - LISTED} more (all in --json)` : '';
+  return `${files.slice(0, LISTED).join(', ')}${more}`;
+}
+
 /** Plain-text report of one section. */
 export function formatSection(s: SectionSummary): string {
   const summed = s.runs > 1 ? ` (summed over ${s.runs} runs)` : '';
@@ -111,7 +119,7 @@ export function formatSection(s: SectionSummary): string {
     }
     lines.push(`    any form    ${pct(s.labelChangedAny!, s.runs).padStart(8)} changed`);
   }
-  lines.push(`  wrong as sent: ${s.wrong.length === 0 ? 'none' : s.wrong.join(', ')}`);
-  if (s.variants.length > 0) lines.push(`  label changed in some form: ${s.unstable.length === 0 ? 'none' : s.unstable.join(', ')}`);
+  lines.push(`  wrong as sent${s.runs > 1 ? ' in some run' : ''}: ${fileList(s.wrong)}`);
+  if (s.variants.length > 0) lines.push(`  label changed in some form: ${fileList(s.unstable)}`);
   return lines.join('\n');
 }
