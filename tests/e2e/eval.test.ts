@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { postImage } from '../support/http';
-import { sharedPhotos, sharedPhotosAvailable } from '../support/photos';
-import { freePort } from '../support/ports';
-import { assertBuilt, ManagedProcess, REPO_ROOT, spawnActor, spawnGateway, waitForHealth } from '../support/processes';
-import { RedisServer, redisServerAvailable, startRedis } from '../support/redis';
+import { postImage } from '@cataract/test-support/http';
+import { sharedPhotos, sharedPhotosAvailable } from '@cataract/test-support/photos';
+import { freePort } from '@cataract/test-support/ports';
+import { assertBuilt, ManagedProcess, REPO_ROOT, spawnActor, spawnGateway, waitForHealth } from '@cataract/test-support/processes';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 
 const EVAL_MAIN = resolve(REPO_ROOT, 'tools/dist/eval.js');
 const MODELS_DIR = resolve(REPO_ROOT, 'models');
