@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCli, UsageError } from './common/args';
 import { ROUTES, type RouteName } from './eval/client';
+import { EvalInputError, EvalRequestError, LocalServiceError } from './eval/errors';
 import { startLocalService, type LocalService } from './eval/local-service';
 import { readPredictionRuns, type PredictionColumn } from './eval/predictions-input';
 import { formatSection, summarize, type SectionInput } from './eval/report';
@@ -151,4 +152,11 @@ async function predictionsSection(file: string, column: PredictionColumn | undef
   };
 }
 
-runCli(main);
+// Problems of the input or the service are one line each; a stack trace only for the unexpected.
+runCli(() =>
+  main().catch((err: unknown) => {
+    if (!(err instanceof EvalRequestError || err instanceof EvalInputError || err instanceof LocalServiceError)) throw err;
+    console.error(`eval: ${(err as Error).message}`);
+    process.exit(1);
+  }),
+);

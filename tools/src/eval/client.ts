@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { LabelSchema, ProbabilitiesSchema } from '@cataract/contracts';
+import { EvalRequestError } from './errors';
 
 export const ROUTES = ['lgbm', 'clip', 'ensemble'] as const;
 export type RouteName = (typeof ROUTES)[number];
@@ -26,16 +27,6 @@ export interface ClientOptions {
 export interface RouteAnswer {
   label: 'cataract' | 'normal';
   pCataract: number;
-}
-
-export class EvalRequestError extends Error {
-  override name = 'EvalRequestError';
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
-  }
 }
 
 const AnswerSchema = z.object({ prediction: LabelSchema, probabilities: ProbabilitiesSchema });
@@ -61,7 +52,8 @@ export async function predictPhoto(o: ClientOptions, route: RouteName, photo: { 
         signal: AbortSignal.timeout(o.timeoutMs ?? 60_000),
       });
     } catch (err) {
-      throw new EvalRequestError(`${url}: ${(err as Error).message}`);
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new EvalRequestError(`${url}: ${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`);
     }
     const text = await res.text();
     if ((res.status === 429 || res.status === 503) && attempt < attempts) {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot } from '../common/dataset';
 import type { RouteName } from './client';
+import { LocalServiceError } from './errors';
 
 export const SUPERVISOR_ENTRY = path.join(repoRoot, 'apps', 'supervisor', 'dist', 'main.js');
 
@@ -41,7 +42,7 @@ export function modelsFor(routes: readonly RouteName[]): Array<'lgbm' | 'clip'> 
 }
 
 export async function startLocalService(o: LocalServiceOptions): Promise<LocalService> {
-  if (!existsSync(SUPERVISOR_ENTRY)) throw new Error(`${SUPERVISOR_ENTRY} not found: build the project first (npm run build)`);
+  if (!existsSync(SUPERVISOR_ENTRY)) throw new LocalServiceError(`${SUPERVISOR_ENTRY} not found: build the project first (npm run build)`);
   const port = await freePort();
   // A port nothing listens on: the supervisor finds no Redis there and starts its own.
   const redisPort = await freePort();
@@ -78,7 +79,7 @@ export async function startLocalService(o: LocalServiceOptions): Promise<LocalSe
     await waitReady(service.base, need, child, o.readyTimeoutMs ?? 120_000);
   } catch (err) {
     await service.stop();
-    throw new Error(`${(err as Error).message}\n--- service output\n${log}`);
+    throw new LocalServiceError(`${(err as Error).message}\n--- service output\n${log}`);
   }
   return service;
 }
@@ -90,10 +91,13 @@ async function waitReady(base: string, need: readonly string[], child: ChildProc
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the service exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     try {
       const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2000) });
-      const body = (await res.json()) as { status?: string; actors?: Record<string, unknown[]> };
+      const body = (await res.json()) as { status?: string; served_models?: string[]; actors?: Record<string, unknown[]> };
+      const unserved = need.filter((m) => body.served_models !== undefined && !body.served_models.includes(m));
+      if (unserved.length > 0) throw new LocalServiceError(`no ${unserved.join(' or ')} model to serve (check MODELS_DIR / --models)`);
       if (need.every((m) => (body.actors?.[m]?.length ?? 0) > 0)) return;
       last = `health: ${JSON.stringify(body).slice(0, 300)}`;
     } catch (err) {
+      if (err instanceof LocalServiceError) throw err;
       last = (err as Error).message;
     }
     await sleep(250);

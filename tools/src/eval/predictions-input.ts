@@ -11,6 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { LABELS, type Label } from '../common/dataset';
+import { EvalInputError } from './errors';
 import type { Answer } from './metrics';
 
 const prob = z.number().min(0).max(1);
@@ -50,7 +51,7 @@ function defaultColumn(e: Entry): PredictionColumn {
 export function parsePredictionRuns(doc: unknown, source: string, column?: PredictionColumn): PredictionRuns {
   const parsed = FileSchema.safeParse(doc);
   if (!parsed.success) {
-    throw new Error(`${source}: not a predictions file (${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+    throw new EvalInputError(`${source}: not a predictions file (${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
   }
   const { predictions } = parsed.data;
   const threshold = parsed.data.threshold ?? 0.5;
@@ -66,10 +67,10 @@ export function parsePredictionRuns(doc: unknown, source: string, column?: Predi
     const cols = predictions.map((e) => values(e, reencoded));
     if (cols.some((c) => c === undefined)) {
       if (reencoded) return undefined;
-      throw new Error(`${source}: every prediction needs "${col}"`);
+      throw new EvalInputError(`${source}: every prediction needs "${col}"`);
     }
     const repeats = (cols[0] as number[]).length;
-    if (cols.some((c) => (c as number[]).length !== repeats)) throw new Error(`${source}: "${col}" has different lengths across photos`);
+    if (cols.some((c) => (c as number[]).length !== repeats)) throw new EvalInputError(`${source}: "${col}" has different lengths across photos`);
     return Array.from({ length: repeats }, (_, r) =>
       predictions.map((e, i) => {
         const p = (cols[i] as number[])[r];
@@ -85,7 +86,7 @@ export async function readPredictionRuns(path: string, column?: PredictionColumn
   try {
     doc = JSON.parse(await readFile(path, 'utf8'));
   } catch (err) {
-    throw new Error(`${path}: ${(err as Error).message}`);
+    throw new EvalInputError(`${path}: ${(err as Error).message}`);
   }
   return parsePredictionRuns(doc, path, column);
 }

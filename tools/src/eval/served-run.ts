@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { mapLimit } from '@cataract/concurrency';
 import { listLabelledImages, photoName } from '../common/dataset';
-import { EvalRequestError, predictPhoto, type ClientOptions, type RouteName } from './client';
+import { predictPhoto, type ClientOptions, type RouteName } from './client';
+import { EvalInputError, EvalRequestError } from './errors';
 import type { Answer } from './metrics';
 import type { SectionInput } from './report';
 import { asSent, makeVariants, VARIANT_TITLES, type PhotoVariant, type VariantName } from './variants';
@@ -30,8 +31,13 @@ export interface ServedRun {
 type PhotoAnswers = Record<RouteName, Partial<Record<VariantName, Answer>>>;
 
 export async function runServedRoutes(o: ServedRunOptions): Promise<ServedRun> {
-  const photos = listLabelledImages(o.dir);
-  if (photos.length === 0) throw new Error(`${o.dir}: no photos in cataract/ or normal/`);
+  let photos;
+  try {
+    photos = listLabelledImages(o.dir);
+  } catch (err) {
+    throw new EvalInputError(`${(err as Error).message} (expected DIR/cataract/* and DIR/normal/*)`);
+  }
+  if (photos.length === 0) throw new EvalInputError(`${o.dir}: no JPEG, PNG or WebP photos in cataract/ or normal/`);
   let done = 0;
   const results = await mapLimit(photos, o.concurrency, async (photo) => {
     const file = photoName(o.dir, photo.path);
