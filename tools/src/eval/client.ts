@@ -32,7 +32,8 @@ export interface RouteAnswer {
 const AnswerSchema = z.object({ prediction: LabelSchema, probabilities: ProbabilitiesSchema });
 
 export function routeUrl(o: ClientOptions, route: RouteName): string {
-  const url = new URL(`/predict_${route}`, o.base);
+  // Relative to the base's path, so a service behind a path prefix (https://host/api) works too.
+  const url = new URL(`predict_${route}`, o.base.endsWith('/') ? o.base : `${o.base}/`);
   if (route === 'ensemble' && o.ensembleQuery) url.search = o.ensembleQuery;
   return url.toString();
 }
