@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { manifestPath } from '@cataract/contracts';
-import { parseCli, repoRoot, runCli, writeFileAtomic } from './common';
+import { parseCli, repoRoot, runCli, writeFileAtomic, reproduceCommand } from './common';
 import { readOofFile, type OofFile } from './cv/oof-file';
 import { reliabilityDiagram } from './cv/report';
 import { fmtNum, fmtPct } from './cv/summary';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   // The served combiner: fitted on every repeat's out-of-fold predictions pooled.
   const pooled = rows.flatMap((x) => x.lgbm.p.map((_, r) => ({ p: { lgbm: x.lgbm.p[r], clip: x.clip.p[r] }, y: x.label })));
   const fitted = fitCombiner(chosen, pooled.map((x) => x.p), pooled.map((x) => x.y));
-  const command = `npm run train:ensemble${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
+  const command = reproduceCommand('train:ensemble');
   const out = {
     weights: fitted.weights,
     threshold: THRESHOLD,

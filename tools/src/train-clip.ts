@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { OnnxManifestSchema } from '@cataract/contracts';
-import { UsageError, VectorCache, defaultDataDir, intOption, modelVersion, parseCli, runCli, repoRoot, sha256Buffer, writeFileAtomic, writeManifest } from './common';
+import { UsageError, VectorCache, defaultDataDir, intOption, modelVersion, parseCli, runCli, repoRoot, sha256Buffer, writeFileAtomic, writeManifest, reproduceCommand } from './common';
 import { CV_CLI, cvOptions } from './cv/options';
 import { planPhotoFolds } from './cv/photo-folds';
 import { buildCvReport, cvLine, writeCvArtefacts } from './cv/report';
@@ -35,7 +35,7 @@ const CLI = {
   out: { type: 'string', description: 'output directory', default: path.relative(process.cwd(), path.join(repoRoot, 'models/clip')) || '.' },
   layers: { type: 'string', description: 'MobileNetV2 layers whose mean-pooled outputs form the embedding', default: DEFAULT_LAYERS.join(',') },
   flip: { type: 'boolean', description: 'average the embedding over the photo and its mirror image, inside the graph', default: false },
-  photometric: { type: 'string', description: 'photometric training copies per photo (rotation, flip, blur, brightness/contrast, rescale, JPEG)', default: '0' },
+  photometric: { type: 'string', description: 'photometric training copies per photo (rotation, flip, blur, brightness/contrast, rescale, JPEG)', default: '2' },
   seed: { type: 'string', description: 'seed of the augmentation', default: '42' },
   ...CV_CLI,
   copies: { type: 'string', description: 'augmented copies per photo', default: '3' },
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   if (!layers.length) throw new UsageError('--layers needs at least one layer');
   const { bytes: backbone, width: width } = buildPooledBackbone(layers, { flip: o.flip });
   const backboneSha = sha256Buffer(Buffer.from(backbone));
-  const photometric = intOption('photometric', o.photometric, 0);
+  const photometric = intOption('photometric', o.photometric, 2);
   const embedder = await OnnxImageRunner.create(backbone, { spec: BACKBONE_INPUT, outputName: EMBEDDING_OUTPUT, threads, batchSize });
   const trainJobs: EmbedJob[] = [
     ...planAugmentation(images, aug),
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
   const version = modelVersion('clip', sha256, created);
   await writeFileAtomic(path.join(outDir, 'model.onnx'), Buffer.from(modelBytes));
   const { name: inputName, ...spec } = BACKBONE_INPUT;
-  const command = `npm run train:clip${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
+  const command = reproduceCommand('train:clip');
   const manifest = {
     name: 'clip',
     version,

@@ -12,7 +12,7 @@ import { LightgbmManifestSchema } from '@cataract/contracts';
 import { train, type TrainParams } from '@cataract/gbdt-trainer';
 import { LGBM_FEATURE_SET } from '@cataract/imaging';
 import { loadModel } from 'lightgbm-ts-predictor';
-import { defaultDataDir, intOption, modelVersion, numberOption, parseCli, runCli, repoRoot, sha256File, VectorCache, writeFileAtomic, writeManifest } from './common';
+import { defaultDataDir, intOption, modelVersion, numberOption, parseCli, runCli, repoRoot, sha256File, VectorCache, writeFileAtomic, writeManifest, reproduceCommand } from './common';
 import { CV_CLI, cvOptions } from './cv/options';
 import { planPhotoFolds } from './cv/photo-folds';
 import { buildCvReport, cvLine, writeCvArtefacts } from './cv/report';
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   await writeFileAtomic(modelFile, modelText);
   const sha256 = await sha256File(modelFile);
   const version = modelVersion('lgbm', sha256);
-  const command = `npm run train:lgbm${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`;
+  const command = reproduceCommand('train:lgbm');
   const augmentation = { copies: aug.copies, long_side: [aug.minLongSide, aug.maxLongSide] as [number, number], jpeg_quality: [aug.minQuality, aug.maxQuality] as [number, number], seed: aug.seed };
   const manifest = {
     name: 'lgbm',

@@ -11,7 +11,7 @@ export interface Photometric {
   flip: boolean;
   /** Gaussian sigma (0 = none). */
   blur: number;
-  /** Horizontal motion-blur kernel length in px, odd (sharp needs an odd kernel; 0 = none). */
+  /** Horizontal motion-blur kernel length in px, odd (0 = none). */
   motion: number;
   brightness: number;
   contrast: number;
@@ -54,7 +54,11 @@ export async function applyPhotometric(buf: Buffer, t: Photometric): Promise<Buf
   let img = sharp(rotated);
   if (t.flip) img = img.flop();
   if (t.blur > 0) img = img.blur(t.blur);
-  if (t.motion > 0) img = img.convolve({ width: t.motion, height: 1, kernel: new Array<number>(t.motion).fill(1) });
+  if (t.motion > 0) {
+    // A horizontal line: sharp wants kernels of at least 3 x 3, so only the middle row is non-zero.
+    const kernel = new Array<number>(t.motion * 3).fill(0).fill(1, t.motion, 2 * t.motion);
+    img = img.convolve({ width: t.motion, height: 3, kernel });
+  }
   img = img.modulate({ brightness: t.brightness }).linear(t.contrast, 128 * (1 - t.contrast));
   return img
     .resize(t.longSide, t.longSide, { fit: 'inside', withoutEnlargement: true })
