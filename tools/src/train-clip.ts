@@ -184,7 +184,7 @@ async function main(): Promise<void> {
   await writeManifest(outDir, manifest);
   await writeCvArtefacts(outDir, dataDir, version, pf, report, predictions);
   const seconds = (Date.now() - started) / 1000;
-  await writeFileAtomic(path.join(outDir, 'README.md'), renderClipModelCard({ manifest, report, scores: headCv.scores, modelBytes: modelBytes.length, backboneBytes: backbone.length, seconds }));
+  await writeFileAtomic(path.join(outDir, 'README.md'), renderClipModelCard({ manifest, report, scores: headCv.scores, modelBytes: modelBytes.length, backboneBytes: backbone.length, seconds, cached: Boolean(o['cache-dir']) }));
   console.log(`wrote ${path.relative(process.cwd(), outDir)}/{model.onnx (${(modelBytes.length / 1e6).toFixed(2)} MB), manifest.json, README.md, oof-predictions.json, reliability.png}`);
   console.log(`version ${version} sha256 ${sha256} in ${seconds.toFixed(0)} s`);
 }

@@ -157,7 +157,7 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - started) / 1000;
   await writeFileAtomic(
     path.join(outDir, 'README.md'),
-    renderModelCard({ command, report, augmentation, trainRows: rows.length, params: finalParams, result, featureCount: featureNames.length, sha256, bytes: Buffer.byteLength(modelText), seconds, topFeatures: topFeatures(modelText) }),
+    renderModelCard({ command, report, augmentation, trainRows: rows.length, params: finalParams, result, featureCount: featureNames.length, sha256, bytes: Buffer.byteLength(modelText), seconds, cached: Boolean(o['cache-dir']), topFeatures: topFeatures(modelText) }),
   );
   console.log(`wrote ${path.relative(process.cwd(), outDir)}/{model.txt, manifest.json, README.md, oof-predictions.json, reliability.png}; version ${version} in ${seconds.toFixed(0)} s`);
 }

@@ -24,9 +24,11 @@ export interface ClipCardInput {
   modelBytes: number;
   backboneBytes: number;
   seconds: number;
+  /** The run reused embeddings from --cache-dir (its time then excludes most backbone runs). */
+  cached: boolean;
 }
 
-export function renderClipModelCard({ manifest: m, report: r, scores, modelBytes, backboneBytes, seconds }: ClipCardInput): string {
+export function renderClipModelCard({ manifest: m, report: r, scores, modelBytes, backboneBytes, seconds, cached }: ClipCardInput): string {
   const t = m.training;
   const mb = (n: number) => `${(n / 1e6).toFixed(2)} MB`;
   return `# clip model: MobileNetV2 multi-layer pooled embedding + logistic head (ONNX)
@@ -43,7 +45,7 @@ Version \`${m.version}\`, ${mb(modelBytes)}, sha256 \`${m.sha256}\` (checked by 
 
 \`\`\`sh
 npx tsc -b packages/keras-onnx tools   # the backbone is converted from the installed nsfwjs on every run
-${t.command}   # ${Math.round(seconds)} s for this run on 2 shared cores; --cache-dir /tmp/clip-emb makes re-runs fast
+${t.command}   # ${Math.round(seconds)} s for this run on 2 shared cores${cached ? ', embeddings read from --cache-dir' : ''}; --cache-dir DIR makes re-runs fast
 \`\`\`
 
 Deterministic: same data and options -> the same model.onnx (seeded augmentation and folds, deterministic L-BFGS).

@@ -13,6 +13,8 @@ export interface ModelCardInput {
   sha256: string;
   bytes: number;
   seconds: number;
+  /** The run reused features from --cache-dir. */
+  cached: boolean;
   topFeatures: string[];
 }
 
@@ -33,7 +35,7 @@ and the decision is p' >= ${r.threshold}. This file is written by the training c
 ## Reproduce
 
 \`\`\`
-${c.command}        # ${c.seconds.toFixed(0)} s for this run on 2 shared cores; add --cache-dir /tmp/lgbm-features to re-run faster
+${c.command}        # ${c.seconds.toFixed(0)} s for this run on 2 shared cores${c.cached ? ', features read from --cache-dir' : ''}; --cache-dir DIR makes re-runs faster
 \`\`\`
 
 Same command, same data -> the same \`model.txt\` (all randomness from seeded generators).
