@@ -66,6 +66,33 @@ describe('LightgbmRuntime', () => {
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
   }
 
+  it("applies the manifest's Platt calibration to every answer (and only then the threshold)", async () => {
+    const images = [await syntheticEye({ label: 'cataract', seed: 1 }), await syntheticEye({ label: 'normal', seed: 2 })];
+    const plain = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));
+    await plain.load();
+    const raw = (await plain.predict(images)).map((o) => (o.ok ? o.probabilities.cataract : NaN));
+    rewrite((t) => t, (m) => (m.calibration = { method: 'platt', a: 0.5, b: -0.3 }));
+    const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));
+    expect(rt.kind).toBe('lightgbm');
+    await rt.load();
+    const out = await rt.predict([...images, images[0].subarray(0, 400)]);
+    raw.forEach((p, i) => {
+      const o = out[i];
+      if (!o.ok) throw o.error;
+      const expected = 1 / (1 + Math.exp(-(0.5 * Math.log(p / (1 - p)) - 0.3)));
+      expect(o.probabilities.cataract).toBeCloseTo(expected, 12);
+      expect(o.probabilities.cataract).not.toBeCloseTo(p, 3);
+      expect(o.probabilities.normal).toBeCloseTo(1 - expected, 12);
+    });
+    expect(out[2].ok).toBe(false); // a refused image stays refused
+    await rt.close();
+  });
+
+  it('refuses a manifest whose calibration is not a Platt (a, b)', async () => {
+    rewrite((t) => t, (m) => (m.calibration = { method: 'isotonic' }));
+    await expect(loadModelFiles(fx.modelsDir, 'lgbm')).rejects.toThrow(/calibration/);
+  });
+
   it('refuses a model trained on another feature set', async () => {
     rewrite((t) => t, (m) => (m.feature_set = { name: m.feature_set.name, version: 'other' }));
     const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));

@@ -10,3 +10,4 @@ export * from './redis-keys';
 export * from './manifest';
 export * from './http';
 export * from './ensemble';
+export * from './calibration';
