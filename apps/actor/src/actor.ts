@@ -6,11 +6,10 @@ import type { ActorConfig } from './config';
 import { Heartbeat } from './heartbeat';
 import { createJobProcessor } from './job-processor';
 import { loadModelFiles } from './manifest';
-import { MicroBatcher } from './micro-batcher';
-import { ReplyPublisher } from './reply';
+import { ReplyPublisher } from './reply-publisher';
 import { FaultDelayRuntime } from './runtimes/fault-delay-runtime';
 import { createRuntime } from './runtimes/registry';
-import { createScheduler } from './scheduler';
+import { createScheduler } from './scheduling';
 import { warmUp } from './warmup';
 
 export interface RunningActor {
@@ -24,7 +23,7 @@ export interface RunningActor {
  * Loads the model once (manifest + checksum + runtime), then consumes its model type's queue with
  * short locks and frequent stalled checks, so the jobs of an actor that dies go back to the queue
  * within a request deadline. The model is warmed up first (warmup.ts); heartbeats start only once
- * the worker is ready to take jobs.
+ * the queue consumer is ready to take jobs.
  */
 export async function startActor(config: ActorConfig, logger: Logger): Promise<RunningActor> {
   const files = await loadModelFiles(config.modelsDir, config.model);
@@ -34,8 +33,8 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
     intraOpThreads: config.intraOpThreads,
   });
   const runtime = config.faultDelayMs > 0 ? new FaultDelayRuntime(model, config.faultDelayMs) : model;
-  if (runtime instanceof FaultDelayRuntime) {
-    logger.warn({ faultDelayMs: runtime.delayMs }, 'TEST-ONLY FAULT INJECTION: every inference is delayed by ACTOR_FAULT_DELAY_MS; never run this in production');
+  if (config.faultDelayMs > 0) {
+    logger.warn({ faultDelayMs: config.faultDelayMs }, 'TEST-ONLY FAULT INJECTION: every inference is delayed by ACTOR_FAULT_DELAY_MS; never run this in production');
   }
   await runtime.load();
   logger.info({ version: files.manifest.version, runtime: runtime.kind, batch: runtime.preferredBatchSize }, 'model loaded');
@@ -50,7 +49,7 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
     actorId: config.actorId,
     modelVersion: files.manifest.version,
     concurrency: config.concurrency,
-    batching: scheduler instanceof MicroBatcher ? () => scheduler.stats() : undefined,
+    batching: () => scheduler.stats(),
     intervalMs: config.heartbeatIntervalMs,
     ttlMs: config.heartbeatTtlMs,
   });
@@ -64,7 +63,7 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
     logger,
   });
 
-  const worker = new Worker<PredictJobData, PredictJobResult>(QUEUE_NAMES[config.model], processor, {
+  const consumer = new Worker<PredictJobData, PredictJobResult>(QUEUE_NAMES[config.model], processor, {
     connection: redis,
     prefix: BULL_PREFIX,
     name: config.actorId,
@@ -77,19 +76,19 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
     removeOnFail: { count: 1000 },
     autorun: false,
   });
-  worker.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
-  worker.on('completed', () => heartbeat.jobDone());
-  worker.on('failed', (job, err) => {
+  consumer.on('error', (err) => logger.warn({ err: err.message }, 'queue consumer error'));
+  consumer.on('completed', () => heartbeat.jobDone());
+  consumer.on('failed', (job, err) => {
     if (!job) return;
     const final = job.finishedOn !== undefined;
     logger.warn({ jobId: job.id, reqId: job.data?.requestId, attempt: job.attemptsMade, final, err: err.message }, 'job failed');
     // A final failure still answers the waiting request at once instead of at its deadline.
     if (final && job.data?.replyTo) void replies.publish(job.data.replyTo, { outcome: 'failed', jobId: String(job.id), message: err.message });
   });
-  worker.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled (its actor died?); back in the queue'));
+  consumer.on('stalled', (jobId) => logger.warn({ jobId }, 'job stalled (its actor died?); back in the queue'));
 
-  void worker.run().catch((err: Error) => logger.error({ err: err.message }, 'worker stopped with an error'));
-  await worker.waitUntilReady();
+  void consumer.run().catch((err: Error) => logger.error({ err: err.message }, 'queue consumer stopped with an error'));
+  await consumer.waitUntilReady();
   await heartbeat.start();
   logger.info({ concurrency: config.concurrency, queue: QUEUE_NAMES[config.model] }, 'actor ready');
 
@@ -97,13 +96,13 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
   const close = () =>
     (closing ??= (async () => {
       await heartbeat.stop();
-      // worker.close() waits for running jobs; past the grace they are abandoned and stall over to
+      // consumer.close() waits for running jobs; past the grace they are abandoned and stall over to
       // another actor. With Redis down no job can complete anyway, so there is nothing to wait for.
       const grace = redis.status === 'ready' ? config.shutdownGraceMs : 0;
-      const how = await within(grace, worker.close());
+      const how = await within(grace, consumer.close());
       if (how === 'timeout') {
         if (grace > 0) logger.warn('running jobs did not finish within the shutdown grace; leaving them to stalled recovery');
-        await within(1000, worker.close(true).catch(() => undefined));
+        await within(1000, consumer.close(true).catch(() => undefined));
       }
       await scheduler.close();
       await runtime.close();

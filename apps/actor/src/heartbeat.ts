@@ -8,8 +8,8 @@ export interface HeartbeatOptions {
   actorId: string;
   modelVersion: string;
   concurrency: number;
-  /** Counters of a batching scheduler, published with every beat. */
-  batching?: () => BatchingStats;
+  /** Counters of a batching scheduler, published with every beat (undefined: the scheduler does not batch). */
+  batching?: () => BatchingStats | undefined;
   intervalMs: number;
   ttlMs: number;
 }
@@ -37,6 +37,7 @@ export class Heartbeat {
   }
 
   record(): ActorHeartbeat {
+    const batching = this.opts.batching?.();
     return {
       id: this.opts.actorId,
       model: this.opts.model,
@@ -47,7 +48,7 @@ export class Heartbeat {
       last_seen: new Date().toISOString(),
       jobs_done: this.jobsDone,
       concurrency: this.opts.concurrency,
-      ...(this.opts.batching && { batching: this.opts.batching() }),
+      ...(batching && { batching }),
     };
   }
 

@@ -12,9 +12,9 @@ import { ImageRejectedError } from '@cataract/imaging';
 import type { Job } from 'bullmq';
 import type { Logger, Redis } from '@cataract/service-kit';
 import { DeadlinePassedError, InvalidJobError, UploadGoneError } from './errors';
-import type { ReplyPublisher } from './reply';
+import type { ReplyPublisher } from './reply-publisher';
 import { jobTimings } from './job-timings';
-import type { InferenceScheduler } from './scheduler';
+import type { InferenceScheduler } from './scheduling';
 
 export interface JobProcessorDeps {
   redis: Redis;

@@ -1,7 +1,7 @@
 import type { BatchingStats } from '@cataract/contracts';
-import { BatchOutcomeMismatchError, SchedulerClosedError } from './errors';
-import { collectingBatch, opensBatches, RuntimeBatch } from './runtimes/runtime-batch';
-import type { ModelRuntime, RuntimeOutcome } from './runtimes/runtime';
+import { BatchOutcomeMismatchError, SchedulerClosedError } from '../errors';
+import { collectingBatch, opensBatches, RuntimeBatch } from '../runtimes/runtime-batch';
+import type { ModelRuntime, RuntimeOutcome } from '../runtimes/runtime';
 import type { InferenceScheduler } from './scheduler';
 
 export interface MicroBatcherOptions {
