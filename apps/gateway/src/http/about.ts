@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from './paths';
+import { REPO_ROOT } from '../paths';
 
 /** Name and version of the product, from the repository's package.json. */
 export function readAbout(): { name: string; version: string; description: string } {

@@ -1,12 +1,12 @@
 import type { ModelType, PredictionResponse, PredictionResult } from '@cataract/contracts';
 import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import type { Predictor } from '../model-client';
+import type { PredictionClient } from '../../dispatch/model-client';
 import { clientGoneSignal } from '../middleware/request-context';
-import { RetainUpload, retainedResult } from '../retention/retain-upload';
+import { RetainUpload, retainedResult } from '../../retention/retain-upload';
 import type { EndpointInfo } from './endpoint';
 
 export interface PredictRouteDeps {
-  client: Predictor;
+  client: PredictionClient;
   /** Upload middleware chain (multer + header check) that fills res.locals.upload. */
   upload: RequestHandler[];
   /** The model types this router answers, one POST /predict_<type> each. */
@@ -32,7 +32,7 @@ export function toPredictionResponse(model: ModelType, result: PredictionResult,
  * POST /predict_<model>: store the upload once, ask the model, release the upload whatever happens
  * (the one job that reads it deletes it with its answer; release() covers every other ending).
  */
-export function predictHandler(client: Predictor, model: ModelType, retain?: RetainUpload): RequestHandler {
+export function predictHandler(client: PredictionClient, model: ModelType, retain?: RetainUpload): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const image = res.locals.upload;
     if (!image) return next(new Error('predict route mounted without the upload middleware'));

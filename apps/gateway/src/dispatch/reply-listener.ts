@@ -1,8 +1,8 @@
 import { HEARTBEAT, ModelType, PredictJobResult, PredictJobResultSchema, ReplyMessageSchema } from '@cataract/contracts';
 import { Job } from 'bullmq';
 import type { ActorRegistry } from './actor-registry';
-import { InferenceFailedError, JobLostError, NoActorError, RedisUnavailableError } from './errors';
-import type { Logger } from './logger';
+import { InferenceFailedError, JobLostError, NoActorError, RedisUnavailableError } from '../errors';
+import type { Logger } from '../logger';
 import type { ModelQueues } from './queues';
 import { withTimeout } from '@cataract/concurrency';
 import type { Redis } from '@cataract/service-kit';

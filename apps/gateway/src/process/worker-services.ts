@@ -3,20 +3,20 @@ import { hostname } from 'node:os';
 import { redisKeys } from '@cataract/contracts';
 import type { Express } from 'express';
 import { closeRedis, connectRedis, isReady, Redis } from '@cataract/service-kit';
-import { readAbout } from './about';
-import { ActorRegistry } from './actor-registry';
-import { AppDeps, createApp } from './app';
-import type { GatewayConfig } from './config';
-import type { Logger } from './logger';
-import { ModelCatalog } from './model-catalog';
-import { ModelClient, ModelClientOptions } from './model-client';
-import { ModelQueues } from './queues';
-import { openDashboardQueues } from './dashboard';
-import { RedisUnavailableError } from './errors';
-import { ReplyListener, ReplyListenerOptions } from './reply-listener';
-import { GatewayMetrics } from './observability/metrics';
-import { retainUpload } from './retention/retain-upload';
-import { UploadStore } from './retention/upload-store';
+import { readAbout } from '../http/about';
+import { ActorRegistry } from '../dispatch/actor-registry';
+import { AppDeps, createApp } from '../http/app';
+import type { GatewayConfig } from '../config';
+import type { Logger } from '../logger';
+import { ModelCatalog } from '../dispatch/model-catalog';
+import { ModelClient, ModelClientOptions } from '../dispatch/model-client';
+import { ModelQueues } from '../dispatch/queues';
+import { openDashboardQueues } from '../http/dashboard';
+import { RedisUnavailableError } from '../errors';
+import { ReplyListener, ReplyListenerOptions } from '../dispatch/reply-listener';
+import { GatewayMetrics } from '../observability/metrics';
+import { retainUpload } from '../retention/retain-upload';
+import { UploadStore } from '../retention/upload-store';
 
 export interface GatewayServices {
   instanceId: string;
@@ -48,7 +48,7 @@ export function observeAnswers(metrics: GatewayMetrics, logger: Logger): NonNull
 
 /**
  * Everything one gateway worker needs, wired once: Redis connections, queues, actor registry,
- * reply channel, model client and the Express app. worker.ts adds the HTTP server; tests use it
+ * reply channel, model client and the Express app. http-worker.ts adds the HTTP server; tests use it
  * in-process.
  */
 export function createGatewayServices(

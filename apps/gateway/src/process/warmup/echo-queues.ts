@@ -1,15 +1,15 @@
 import type { ActorHeartbeat, ModelType, PredictJobData, PredictionResult, ReplyMessage } from '@cataract/contracts';
 import { Job, JobsOptions, Queue, QueueOptions } from 'bullmq';
 import type { Redis } from '@cataract/service-kit';
-import type { Logger } from './logger';
-import { ModelClient, Predictor } from './model-client';
-import type { GatewayMetrics } from './observability/metrics';
-import { ModelQueues, PredictQueue } from './queues';
-import type { ReplyListener } from './reply-listener';
-import { observeAnswers } from './services';
+import type { Logger } from '../../logger';
+import { ModelClient, PredictionClient } from '../../dispatch/model-client';
+import type { GatewayMetrics } from '../../observability/metrics';
+import { ModelQueues, PredictQueue } from '../../dispatch/queues';
+import type { ReplyListener } from '../../dispatch/reply-listener';
+import { observeAnswers } from '../worker-services';
 
 /**
- * The warm-up's stand-in for the actors (warmup.ts). Either nothing at all (`STAND_IN_PREDICTOR`,
+ * The warm-up's stand-in for the actors (gateway-warmup.ts). Either nothing at all (`STAND_IN_CLIENT`,
  * when Redis is not there yet), or, normally, the worker's real model client over its real Redis
  * connections, reply channel included, whose queues are private to the warm-up and answer each job
  * the moment it is added, as an actor would: a reply on the worker's channel, the upload deleted.
@@ -31,7 +31,7 @@ export const STAND_IN_RESULT: PredictionResult = Object.freeze({
 });
 
 /** Answers every model at once with STAND_IN_RESULT; stores nothing. */
-export const STAND_IN_PREDICTOR: Predictor = {
+export const STAND_IN_CLIENT: PredictionClient = {
   storeUpload(bytes: Buffer) {
     return { key: 'warmup', bytes: bytes.length, stored: Promise.resolve(), singleReader: true, markReleased: () => undefined, release: async () => undefined };
   },
@@ -108,7 +108,7 @@ export interface EchoClientParts {
 }
 
 /** The real ModelClient over EchoQueues; close() removes the queues' keys. */
-export function openEchoClient(parts: EchoClientParts): { client: Predictor; close(): Promise<void> } {
+export function openEchoClient(parts: EchoClientParts): { client: PredictionClient; close(): Promise<void> } {
   const queues = new EchoQueues(parts.redis, parts.tag);
   const client = new ModelClient(parts.redis, queues, { live: async () => [STAND_IN_ACTOR] }, parts.replies, parts.logger, {
     maxQueuedPerModel: Number.MAX_SAFE_INTEGER,

@@ -3,7 +3,7 @@ import cluster, { type Cluster, type Worker } from 'node:cluster';
 /**
  * The workers of a starting gateway listen together. node:cluster hands connections only to workers
  * that listen, and a keep-alive client keeps the worker it first got: had each worker listened as
- * soon as its own warm-up ended (warmup.ts), the first one would have taken every early client's
+ * soon as its own warm-up ended (warmup/gateway-warmup.ts), the first one would have taken every early client's
  * connection for good while its siblings idled (seen in tests/faults: a worker warmed last held no
  * connection at all). So a warmed worker reports to the primary and waits; the primary lets the
  * initial workers listen once all of them are warmed (or after `maxWaitMs`, whatever is late), and

@@ -4,8 +4,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Redis } from '@cataract/service-kit';
-import { RateLimitedError } from '../errors/access-errors';
-import type { Logger } from '../logger';
+import { RateLimitedError } from '../../errors/access-errors';
+import type { Logger } from '../../logger';
 
 /** Redis key prefix of the counters: one key per client per window. */
 export const RATE_LIMIT_PREFIX = `${KEY_NAMESPACE}:ratelimit:`;

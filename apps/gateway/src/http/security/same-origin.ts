@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { CrossSiteRequestError } from '../errors/dashboard-errors';
+import { CrossSiteRequestError } from '../../errors/dashboard-errors';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -10,7 +10,7 @@ import {
   UnexpectedFieldError,
   UnsupportedImageError,
   UPLOAD_FIELDS,
-} from './errors';
+} from '../errors';
 
 export interface UploadedImage {
   buffer: Buffer;

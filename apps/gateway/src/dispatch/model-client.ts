@@ -10,8 +10,8 @@ import {
   QueueFullError,
   RedisUnavailableError,
   UnsupportedImageError,
-} from './errors';
-import type { Logger } from './logger';
+} from '../errors';
+import type { Logger } from '../logger';
 import type { ModelQueues } from './queues';
 import type { ReplyListener } from './reply-listener';
 
@@ -59,8 +59,8 @@ export interface ModelClientOptions {
   onResult?: (model: ModelType, result: PredictJobResult, requestId: string) => void;
 }
 
-/** What the routes need of a model client (the warm-up answers them with a stand-in: warmup.ts). */
-export type Predictor = Pick<ModelClient, 'storeUpload' | 'predict'>;
+/** What the routes need of a model client (the warm-up answers them with a stand-in: process/warmup/). */
+export type PredictionClient = Pick<ModelClient, 'storeUpload' | 'predict'>;
 
 /**
  * The gateway's only way to a model: store an upload once, then per model type check for a live

@@ -1,13 +1,13 @@
 import { EnsembleResponse, EnsembleStrategy, EnsembleStrategySchema, ModelType } from '@cataract/contracts';
 import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import { EnsemblePredictor, EnsembleSettings, toEnsembleResponse, UnknownStrategyError } from '../ensemble';
+import { EnsemblePredictor, EnsembleSettings, toEnsembleResponse, UnknownStrategyError } from '../../ensemble';
 import { clientGoneSignal } from '../middleware/request-context';
-import type { Predictor } from '../model-client';
-import { RetainedResult, RetainUpload, retainedResult } from '../retention/retain-upload';
+import type { PredictionClient } from '../../dispatch/model-client';
+import { RetainedResult, RetainUpload, retainedResult } from '../../retention/retain-upload';
 import type { EndpointInfo } from './endpoint';
 
 export interface EnsembleRouteDeps {
-  client: Predictor;
+  client: PredictionClient;
   /** Upload middleware chain (multer + header check) that fills res.locals.upload. */
   upload: RequestHandler[];
   settings: EnsembleSettings;

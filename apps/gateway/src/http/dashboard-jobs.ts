@@ -1,6 +1,6 @@
 import { PredictJobDataSchema } from '@cataract/contracts';
 import express, { NextFunction, Request, Response, Router } from 'express';
-import { InvalidJobDataError } from './errors/dashboard-errors';
+import { InvalidJobDataError } from '../errors/dashboard-errors';
 
 /**
  * Job data the dashboard may write: a job added (POST .../add, `{ name, data, options }`) or edited

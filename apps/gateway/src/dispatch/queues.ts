@@ -28,7 +28,7 @@ export class ModelQueues {
     return q;
   }
 
-  /** The BullMQ producer of a model type (a subclass may put its jobs elsewhere: warmup-echo.ts). */
+  /** The BullMQ producer of a model type (a subclass may put its jobs elsewhere: process/warmup/echo-queues.ts). */
   protected createQueue(model: ModelType): PredictQueue {
     return new Queue<PredictJobData>(QUEUE_NAMES[model], this.queueOptions());
   }

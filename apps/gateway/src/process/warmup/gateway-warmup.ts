@@ -6,12 +6,12 @@ import type { ModelType } from '@cataract/contracts';
 import { renderSampleEyePhotos } from '@cataract/imaging';
 import pino from 'pino';
 import { isReady } from '@cataract/service-kit';
-import { AppDeps, createApp, PREDICT_ROUTE_MODELS } from './app';
-import { createLogger, Logger } from './logger';
-import type { Predictor } from './model-client';
-import { GatewayMetrics } from './observability/metrics';
-import type { GatewayServices } from './services';
-import { openEchoClient, STAND_IN_PREDICTOR } from './warmup-echo';
+import { AppDeps, createApp, PREDICT_ROUTE_MODELS } from '../../http/app';
+import { createLogger, Logger } from '../../logger';
+import type { PredictionClient } from '../../dispatch/model-client';
+import { GatewayMetrics } from '../../observability/metrics';
+import type { GatewayServices } from '../worker-services';
+import { openEchoClient, STAND_IN_CLIENT } from './echo-queues';
 
 /**
  * Gateway worker warm-up. node:cluster hands a worker connections as soon as it listens, and a
@@ -20,7 +20,7 @@ import { openEchoClient, STAND_IN_PREDICTOR } from './warmup-echo';
  * spent half its gateway CPU compiling in its first seconds of load (docs/performance.md, "The first seconds after a start").
  * So before a worker listens, it uploads rendered eye photos to itself: a private loopback server
  * (not shared with the cluster) running the same app, built from the same parts, except that
- * queues private to the warm-up answer for the actors (warmup-echo.ts: no actor is needed, no
+ * queues private to the warm-up answer for the actors (echo-queues.ts: no actor is needed, no
  * model queue sees a job) and the warm-up leaves no trace in logs, metrics, rate limits, retained
  * data or Redis.
  */
@@ -35,11 +35,11 @@ export interface GatewayWarmupReport {
 
 /**
  * The app the warm-up talks to: the worker's own parts, except the model client (`client`: the
- * echo client or the stand-in, warmup-echo.ts), and nothing kept: log lines go to /dev/null at
+ * echo client or the stand-in, echo-queues.ts), and nothing kept: log lines go to /dev/null at
  * the real level (so the request logger runs as it will), metrics to a registry nobody scrapes,
  * and there is no API key, rate limit or upload retention.
  */
-export function warmupApp(deps: AppDeps, logger: Logger, client: Predictor, metrics: GatewayMetrics) {
+export function warmupApp(deps: AppDeps, logger: Logger, client: PredictionClient, metrics: GatewayMetrics) {
   return createApp({
     ...deps,
     config: { ...deps.config, apiKeys: [], rateLimitPerMinute: 0 },
@@ -86,14 +86,14 @@ function post(port: number, agent: Agent, path: string, upload: { body: Buffer; 
   });
 }
 
-/** What the warm-up uses of a worker's services (services.ts). */
+/** What the warm-up uses of a worker's services (worker-services.ts). */
 export type WarmupParts = Pick<GatewayServices, 'appDeps' | 'redis' | 'replies' | 'instanceId'>;
 
 /**
  * Sends `requests` uploads, `concurrency` at a time and spread over the served predict routes, to
  * a loopback server of the worker's app. The server is exclusive to this process (cluster workers
  * share no handle for it) and closed afterwards. With Redis ready, the uploads go through the
- * real model client to queues that answer at once (warmup-echo.ts), whose keys are deleted
+ * real model client to queues that answer at once (echo-queues.ts), whose keys are deleted
  * afterwards; without, a stand-in answers for the models.
  */
 export async function warmUpGateway(parts: WarmupParts, logger: Logger, requests: number, concurrency = 4): Promise<GatewayWarmupReport> {
@@ -109,7 +109,7 @@ export async function warmUpGateway(parts: WarmupParts, logger: Logger, requests
   report.throughRedis = isReady(parts.redis);
   const echo = report.throughRedis
     ? openEchoClient({ redis: parts.redis, replies: parts.replies, tag: parts.instanceId, logger: quietLogger, metrics, requestTimeoutMs: deps.config.requestTimeoutMs })
-    : { client: STAND_IN_PREDICTOR, close: async () => undefined };
+    : { client: STAND_IN_CLIENT, close: async () => undefined };
   const server = createServer(warmupApp(deps, quietLogger, echo.client, metrics));
   const statuses = new Map<number, number>();
   try {

@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { RequestHandler, Router } from 'express';
 import { dashboardJobValidation } from './dashboard-jobs';
-import { markRoute } from './observability/http-metrics';
+import { markRoute } from '../observability/http-metrics';
 import type { EndpointInfo } from './routes/endpoint';
 import type { RefusalHandler } from './security/auth-failures';
 import { requireAdmin } from './security/role-guards';

@@ -1,9 +1,9 @@
 import { KEY_NAMESPACE } from '@cataract/contracts';
 import type { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
-import { TooManyAuthFailuresError } from '../errors/access-errors';
-import type { HttpError } from '../errors/http-error';
-import type { Logger } from '../logger';
+import { TooManyAuthFailuresError } from '../../errors/access-errors';
+import type { HttpError } from '../../errors/http-error';
+import type { Logger } from '../../logger';
 import type { Redis } from '@cataract/service-kit';
 import { redisCountedLimiter } from './rate-limit';
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { KEY_NAMESPACE } from '@cataract/contracts';
 import { decodeCostUnits } from '@cataract/imaging';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { TooManyInFlightError } from '../errors/access-errors';
-import type { Logger } from '../logger';
+import { TooManyInFlightError } from '../../errors/access-errors';
+import type { Logger } from '../../logger';
 import { isReady, type Redis } from '@cataract/service-kit';
 import { clientKey } from './rate-limit';
 

@@ -1,7 +1,7 @@
-import type { GatewayConfig } from './config';
-import type { Logger } from './logger';
-import { serveClusterMetrics } from './observability/cluster-metrics';
-import { startPruner } from './retention/pruner';
+import type { GatewayConfig } from '../config';
+import type { Logger } from '../logger';
+import { serveClusterMetrics } from '../observability/cluster-metrics';
+import { startPruner } from '../retention/pruner';
 
 /**
  * What the cluster primary does besides forking workers: answers their metrics scrapes with the

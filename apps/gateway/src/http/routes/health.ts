@@ -1,7 +1,7 @@
 import { HealthActor, HealthResponse, HealthSummary, MODEL_TYPES, ModelType } from '@cataract/contracts';
 import { Request, RequestHandler, Response, Router } from 'express';
 import type { Redis } from '@cataract/service-kit';
-import type { ActorRegistry, ActorSnapshot } from '../actor-registry';
+import type { ActorRegistry, ActorSnapshot } from '../../dispatch/actor-registry';
 import type { EndpointInfo } from './endpoint';
 
 export interface HealthDeps {

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODEL_TYPES, ModelType } from '@cataract/contracts';
 import express, { Request, Response, Router } from 'express';
-import type { ActorRegistry } from '../actor-registry';
-import type { ModelCatalog } from '../model-catalog';
+import type { ActorRegistry } from '../../dispatch/actor-registry';
+import type { ModelCatalog } from '../../dispatch/model-catalog';
 import type { EndpointInfo } from './endpoint';
 
 export interface InfoDeps {

@@ -1,14 +1,14 @@
 import { createServer, Server } from 'node:http';
-import type { GatewayConfig } from './config';
-import type { Logger } from './logger';
+import type { GatewayConfig } from '../config';
+import type { Logger } from '../logger';
 import { withTimeout } from '@cataract/concurrency';
 import { whenReady } from '@cataract/service-kit';
-import { shareWithCluster } from './observability/cluster-metrics';
-import { createGatewayServices, type GatewayServices } from './services';
+import { shareWithCluster } from '../observability/cluster-metrics';
+import { createGatewayServices, type GatewayServices } from './worker-services';
 import { awaitListenTurn, START_BARRIER_WORKER_WAIT_MS } from './start-barrier';
-import { warmUpGateway } from './warmup';
+import { warmUpGateway } from './warmup/gateway-warmup';
 
-export interface GatewayWorker {
+export interface HttpWorker {
   server: Server;
   /** Port actually bound (useful with PORT=0). */
   port: number;
@@ -26,7 +26,7 @@ async function servingWithin(services: GatewayServices, maxMs: number): Promise<
 }
 
 /** One HTTP worker of the cluster: the gateway services behind a node:http server. */
-export async function startGatewayWorker(config: GatewayConfig, logger: Logger): Promise<GatewayWorker> {
+export async function startHttpWorker(config: GatewayConfig, logger: Logger): Promise<HttpWorker> {
   const services = createGatewayServices(config, logger);
   shareWithCluster(services.metrics.registry); // the primary sums every worker's registry on a scrape
   const server = createServer(
@@ -48,7 +48,7 @@ export async function startGatewayWorker(config: GatewayConfig, logger: Logger):
   if (!(await servingWithin(services, STARTUP_REDIS_WAIT_MS))) {
     logger.warn({ waitedMs: STARTUP_REDIS_WAIT_MS }, 'Redis not ready at startup; listening anyway (degraded until it is)');
   }
-  // Compile the request path before the first client's request needs it (warmup.ts).
+  // Compile the request path before the first client's request needs it (warmup/gateway-warmup.ts).
   await warmUpGateway(services, logger, config.warmupRequests);
   // In a cluster, listen together with the sibling workers (start-barrier.ts).
   if ((await awaitListenTurn(START_BARRIER_WORKER_WAIT_MS)) === 'timeout') logger.warn({ waitedMs: START_BARRIER_WORKER_WAIT_MS }, 'the primary never released the start barrier; listening anyway');

@@ -1,6 +1,6 @@
 import type { ErrorResponse } from '@cataract/contracts';
 import type { NextFunction, Request, Response } from 'express';
-import { ClientGoneError, HttpError, NotFoundError } from '../errors';
+import { ClientGoneError, HttpError, NotFoundError } from '../../errors';
 
 export function notFound(req: Request, _res: Response, next: NextFunction): void {
   next(new NotFoundError(req.method, req.path));

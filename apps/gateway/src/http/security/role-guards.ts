@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ForbiddenError, NoOperatorCredentialError, UnauthorizedError, WrongRoleError } from '../errors/access-errors';
+import { ForbiddenError, NoOperatorCredentialError, UnauthorizedError, WrongRoleError } from '../../errors/access-errors';
 import type { RefusalHandler } from './auth-failures';
 import type { Roles } from './roles';
 
