@@ -11,7 +11,7 @@ const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
 
 interface Service {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
   command?: string[];
   container_name?: string;
   ports?: string[];
@@ -48,8 +48,9 @@ describe('docker-compose.yml', () => {
 
   it('redis persists with AOF on a volume and is health-checked with redis-cli ping', () => {
     const redis = services.redis;
-    expect(redis.image).toMatch(/^redis:7/);
+    expect(withDefaults(redis.image!)).toBe('redis:7-alpine');
     expect(redis.command!.join(' ')).toMatch(/--appendonly yes/);
+    expect(redis.command!.join(' ')).toMatch(/--dir \/data\b/); // the volume, whatever the image's working directory
     expect(redis.volumes).toContain('redis-data:/data');
     expect(compose.volumes).toHaveProperty('redis-data');
     expect(redis.healthcheck!.test).toEqual(['CMD', 'redis-cli', 'ping']);
@@ -99,9 +100,14 @@ describe('docker-compose.yml', () => {
     for (const name of APP_SERVICES) expect(services[name].depends_on).toEqual({ redis: { condition: 'service_healthy' } });
   });
 
-  it('builds from infra/docker/Dockerfile at the repository root', () => {
-    expect(services.gateway.build).toEqual({ context: '.', dockerfile: 'infra/docker/Dockerfile' });
-    expect(existsSync(path.join(ROOT, 'infra/docker/Dockerfile'))).toBe(true);
+  it('builds from the root Dockerfile, its base image a variable defaulting to the official one', () => {
+    expect(services.gateway.build).toEqual({ context: '.', dockerfile: 'Dockerfile', args: { NODE_IMAGE: '${NODE_IMAGE:-node:20-bookworm-slim}' } });
+    expect(existsSync(path.join(ROOT, 'Dockerfile'))).toBe(true);
+  });
+
+  it('takes every base image from a variable whose default is the official image', () => {
+    expect(services.redis.image).toBe('${REDIS_IMAGE:-redis:7-alpine}');
+    expect(services.nginx.image).toBe('${NGINX_IMAGE:-nginx:1.27-alpine}');
   });
 });
 
@@ -113,10 +119,11 @@ describe('infra/nginx/nginx.conf (profile lb)', () => {
     expect(services.nginx.volumes).toContain('./infra/nginx/nginx.conf:/etc/nginx/nginx.conf:ro');
   });
 
-  it("balances the gateway replicas found through Docker's DNS", () => {
-    expect(conf).toMatch(/resolver 127\.0\.0\.11\b/);
-    expect(conf).toMatch(/upstream gateways \{[^}]*zone gateways[^}]*server gateway:8001 resolve/s);
-    expect(conf).toMatch(/proxy_pass http:\/\/gateways;/);
+  it("balances the gateway replicas found through Docker's DNS, re-resolved (any nginx version)", () => {
+    expect(conf).toMatch(/resolver 127\.0\.0\.11 valid=\d+s/);
+    expect(conf).toMatch(/set \$gateways gateway:8001;/);
+    expect(conf).toMatch(/proxy_pass http:\/\/\$gateways;/);
+    expect(conf).not.toMatch(/^\s*server\s+\S+[^;]*\bresolve\b/m); // `server ... resolve` needs nginx >= 1.27.3
   });
 
   it('admits 10 MB uploads, forwards the client address, and outwaits the 10 s request deadline', () => {
@@ -133,7 +140,7 @@ const withCompose = dockerCompose ? describe : describe.skip;
 withCompose(`docker-compose config${dockerCompose ? '' : ' (skipped: docker-compose not installed)'}`, () => {
   // Unset the variables the file interpolates, so the defaults are what is checked.
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(GATEWAY_PORTS|API_KEYS|TRUST_PROXY|LB_PORT|IMAGE_TAG|COMPOSE_.*)$/.test(k)),
+    Object.entries(process.env).filter(([k]) => !/^(GATEWAY_PORTS|API_KEYS|TRUST_PROXY|LB_PORT|IMAGE_TAG|NODE_IMAGE|REDIS_IMAGE|NGINX_IMAGE|COMPOSE_.*)$/.test(k)),
   );
   const run = (...args: string[]) => spawnSync(dockerCompose!, ['-f', COMPOSE_FILE, ...args], { cwd: ROOT, env, encoding: 'utf8' });
 

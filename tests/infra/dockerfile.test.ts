@@ -1,11 +1,12 @@
-/** infra/docker/Dockerfile: a build stage and a slim, non-root runtime stage with a health check. */
+/** The root Dockerfile: a build stage and a slim runtime stage whose service runs as a non-root user, with a health check. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const text = readFileSync(path.join(ROOT, 'infra/docker/Dockerfile'), 'utf8');
+const text = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+const entrypoint = readFileSync(path.join(ROOT, 'infra/docker/entrypoint.sh'), 'utf8');
 const dockerfile = DockerfileParser.parse(text);
 
 /** The instructions of each stage, by stage name. */
@@ -24,7 +25,7 @@ function stages(): Map<string, Instruction[]> {
 const args = (instructions: Instruction[], keyword: string) =>
   instructions.filter((i) => i.getKeyword() === keyword).map((i) => i.getArgumentsContent() ?? '');
 
-describe('infra/docker/Dockerfile', () => {
+describe('Dockerfile', () => {
   const byStage = stages();
   const build = byStage.get('build')!;
   const runtime = byStage.get('runtime')!;
@@ -33,14 +34,28 @@ describe('infra/docker/Dockerfile', () => {
     expect(validate(text)).toEqual([]);
   });
 
-  it('has a build stage and a node:20-bookworm-slim runtime stage, last', () => {
+  it('has a build stage and a runtime stage, last, both FROM the NODE_IMAGE argument (default node:20-bookworm-slim)', () => {
     expect([...byStage.keys()]).toEqual(['build', 'runtime']);
-    expect(dockerfile.getFROMs().map((f) => f.getImage())).toEqual(['node:20-bookworm-slim', 'node:20-bookworm-slim']);
+    expect(dockerfile.getFROMs().map((f) => f.getImage())).toEqual(['${NODE_IMAGE}', '${NODE_IMAGE}']);
+    expect(text).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+  });
+
+  it('has no `# syntax=` line (BuildKit would fetch a frontend image)', () => {
+    expect(text).not.toMatch(/^#\s*syntax\s*=/im);
+  });
+
+  it('gives every npm step the optional extra_ca secret as NODE_EXTRA_CA_CERTS, never a layer', () => {
+    const npmRuns = [...args(build, 'RUN'), ...args(runtime, 'RUN')].filter((r) => /\bnpm ci\b/.test(r));
+    expect(npmRuns).toHaveLength(2);
+    for (const r of npmRuns) expect(r).toMatch(/if \[ -s \/run\/secrets\/extra_ca \]; then export NODE_EXTRA_CA_CERTS=\/run\/secrets\/extra_ca; fi/);
+    const mounts = [...build, ...runtime].filter((i) => i.getKeyword() === 'RUN' && /npm ci/.test(i.getArgumentsContent() ?? '')).map((i) => i.getTextContent());
+    for (const m of mounts) expect(m).toContain('--mount=type=secret,id=extra_ca');
+    expect(text).not.toMatch(/^(COPY|ADD|ENV|ARG)\b.*(extra_ca|NODE_EXTRA_CA_CERTS)/m);
   });
 
   it('builds with all dependencies: npm ci, then the build', () => {
     const runs = args(build, 'RUN');
-    const ci = runs.findIndex((r) => /^npm ci\b/.test(r));
+    const ci = runs.findIndex((r) => /\bnpm ci\b/.test(r));
     const compile = runs.findIndex((r) => /npm run build/.test(r));
     expect(ci).toBeGreaterThanOrEqual(0);
     expect(runs[ci]).not.toMatch(/--omit=dev/);
@@ -64,21 +79,27 @@ describe('infra/docker/Dockerfile', () => {
     expect(args(runtime, 'COPY')).toContain('models ./models');
   });
 
-  it('runs in production mode as a non-root user', () => {
+  it('runs in production mode; tini as PID 1; the entrypoint drops to the non-root `node` user', () => {
     expect(args(runtime, 'ENV').join(' ')).toMatch(/NODE_ENV=production/);
-    const users = args(runtime, 'USER');
-    expect(users).toHaveLength(1);
-    expect(users[0]).not.toMatch(/^(root|0)(:|$)/);
-    // USER comes after the last RUN, so nothing at run time is root-owned-and-writable by accident.
-    const keywords = runtime.map((i) => i.getKeyword());
-    expect(keywords.lastIndexOf('USER')).toBeGreaterThan(keywords.lastIndexOf('RUN'));
+    expect(args(runtime, 'USER')).toEqual([]); // root only until the entrypoint has fixed the mounted folders
+    expect(args(runtime, 'ENTRYPOINT')).toEqual(['["tini", "--", "cataract-entrypoint"]']);
+    expect(args(runtime, 'COPY')).toContain('infra/docker/entrypoint.sh /usr/local/bin/cataract-entrypoint');
+    expect(entrypoint).toMatch(/^SERVICE_USER=node$/m);
+    expect(entrypoint).toMatch(/exec setpriv --reuid="\$SERVICE_USER" --regid="\$SERVICE_USER" --init-groups "\$@"/);
   });
 
-  it("checks the gateway's /health and starts the gateway by default", () => {
+  it("installs Debian's redis-server and tini; keeps a copy of the models for init-models", () => {
+    expect(args(runtime, 'RUN').join('\n')).toMatch(/apt-get install [^;]*redis-server tini/);
+    expect(args(runtime, 'COPY')).toContain('models ./default-models');
+    expect(args(runtime, 'ENV').join(' ')).toMatch(/DEFAULT_MODELS_DIR=\/app\/default-models/);
+    expect(entrypoint).toMatch(/init-models/);
+  });
+
+  it("checks the gateway's /health and runs the whole cluster (the supervisor) by default", () => {
     const health = args(runtime, 'HEALTHCHECK');
     expect(health).toHaveLength(1);
     expect(health[0]).toMatch(/CMD .*\/health/);
-    expect(args(runtime, 'CMD')).toEqual(['["node", "apps/gateway/dist/main.js"]']);
+    expect(args(runtime, 'CMD')).toEqual(['["node", "apps/supervisor/dist/main.js"]']);
     expect(args(runtime, 'EXPOSE')).toEqual(['8001']);
   });
 });
@@ -118,13 +139,13 @@ describe('RUNTIME_WORKSPACES (what the image installs and copies)', () => {
     return [...found];
   };
 
-  it('names the gateway and the actor', () => {
-    expect(declared).toEqual(expect.arrayContaining(['apps/gateway', 'apps/actor']));
+  it('names the supervisor, the gateway and the actor', () => {
+    expect(declared).toEqual(expect.arrayContaining(['apps/supervisor', 'apps/gateway', 'apps/actor']));
   });
 
-  it('holds every workspace the gateway and the actor import, directly or not', () => {
+  it('holds every workspace the supervisor, the gateway and the actor import, directly or not', () => {
     const needed = new Set<string>();
-    const queue = ['apps/gateway', 'apps/actor'];
+    const queue = ['apps/supervisor', 'apps/gateway', 'apps/actor'];
     while (queue.length > 0) {
       const dir = queue.pop()!;
       if (needed.has(dir)) continue;

@@ -81,6 +81,8 @@ const EnvSchema = z.object({
   CUSTOMER_DATA_DIR: z.preprocess(unsetIfBlank, z.string().min(1).default(join(REPO_ROOT, 'customer_data'))),
   /** Retained records older than this many days are deleted; 0 keeps them forever. */
   CUSTOMER_DATA_MAX_DAYS: z.preprocess(unsetIfBlank, z.coerce.number().int().min(0).default(30)),
+  /** Set-up problems found by whoever started us (the supervisor: missing models, unwritable folders), JSON list. */
+  SETUP_PROBLEMS: z.preprocess(unsetIfBlank, z.string().optional()),
 });
 
 export interface GatewayConfig {
@@ -128,6 +130,8 @@ export interface GatewayConfig {
   saveUploads: boolean;
   customerDataDir: string;
   customerDataMaxDays: number;
+  /** Named in /health (status degraded) and logged at start. */
+  setupProblems: string[];
 }
 
 /** Model types whose manifest exists: what the deployment serves when SERVED_MODELS is not given. */
@@ -193,7 +197,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     saveUploads: e.SAVE_UPLOADS,
     customerDataDir: e.CUSTOMER_DATA_DIR,
     customerDataMaxDays: e.CUSTOMER_DATA_MAX_DAYS,
+    setupProblems: parseSetupProblems(e.SETUP_PROBLEMS),
   };
+}
+
+/** SETUP_PROBLEMS: a JSON list of sentences; anything else is itself reported as the problem. */
+function parseSetupProblems(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    json = undefined;
+  }
+  const parsed = z.array(z.string()).safeParse(json);
+  return parsed.success ? parsed.data : [`SETUP_PROBLEMS is not a JSON list of strings: ${raw.slice(0, 200)}`];
 }
 
 /** Node flags the primary gives its workers on top of its own (GATEWAY_SEMI_SPACE_MB). */

@@ -14,11 +14,15 @@ export interface ClusterPlan {
   actors: ChildSpec[];
 }
 
-/** What to run: one gateway, N actors per served model type, all pointed at the same Redis. */
-export function planCluster(config: SupervisorConfig, models: ModelPresence[], redisUrl: string): ClusterPlan {
+/**
+ * What to run: one gateway, N actors per served model type, all pointed at the same Redis.
+ * `extraEnv` (set-up problems and their work-arounds, setup-check.ts) goes to every child.
+ */
+export function planCluster(config: SupervisorConfig, models: ModelPresence[], redisUrl: string, extraEnv: NodeJS.ProcessEnv = {}): ClusterPlan {
   const served = models.filter((m) => m.present && config.actors[m.type] > 0).map((m) => m.type);
   const common: NodeJS.ProcessEnv = {
     ...process.env,
+    ...extraEnv,
     PORT: String(config.port),
     REDIS_URL: redisUrl,
     MODELS_DIR: config.modelsDir,

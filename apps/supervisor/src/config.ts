@@ -1,6 +1,6 @@
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { usableCpus } from './cpus';
 import { ConfigError } from './errors';
 import type { ModelType } from '@cataract/contracts';
 
@@ -13,6 +13,8 @@ const millis = (fallback: number) => z.coerce.number().int().min(1).default(fall
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8001),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+  /** auto: start a private redis-server when nothing answers at REDIS_URL; never: wait for REDIS_URL. */
+  REDIS_EMBEDDED: z.enum(['auto', 'never']).default('auto'),
   LGBM_ACTORS: count(defaultLgbmActors()),
   CLIP_ACTORS: count(1),
   MODELS_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'models')),
@@ -30,6 +32,7 @@ const EnvSchema = z.object({
 export interface SupervisorConfig {
   port: number;
   redisUrl: string;
+  redisEmbedded: 'auto' | 'never';
   /** Wanted actor processes per model type (0 = none). */
   actors: Record<ModelType, number>;
   modelsDir: string;
@@ -46,8 +49,9 @@ export interface SupervisorConfig {
  * runs on its one JS thread, which is what limits it: one actor left CPU idle under load
  * (docs/performance.md, "Settings that help"; `npm run bench:load -- --env LGBM_ACTORS=2`). A clip actor already spreads its work over threads
  * (inference in a worker thread, decoding in libuv's pool), and batches better alone: 1.
+ * CPUs are those this process may use, a container's CPU quota included (cpus.ts).
  */
-export function defaultLgbmActors(cpus = availableParallelism()): number {
+export function defaultLgbmActors(cpus = usableCpus()): number {
   return Math.max(1, Math.min(4, cpus));
 }
 
@@ -69,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SupervisorConf
   return {
     port: e.PORT,
     redisUrl: e.REDIS_URL,
+    redisEmbedded: e.REDIS_EMBEDDED,
     actors,
     modelsDir: path.resolve(e.MODELS_DIR),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

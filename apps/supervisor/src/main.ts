@@ -11,7 +11,8 @@ import { Cluster, planCluster } from './cluster';
 import { loadConfig, type SupervisorConfig } from './config';
 import { ConfigError, RedisUnavailableError } from './errors';
 import { detectModels } from './models';
-import { ensureRedis, redact, type EmbeddedRedis } from './redis-bootstrap';
+import { ensureRedis, probeRedis, redact, type EmbeddedRedis, type RedisEndpoint } from './redis-bootstrap';
+import { checkSetup } from './setup-check';
 import { installSignalHandlers, shutdownCluster } from './shutdown';
 
 const FORCED_EXIT_CODE = 130;
@@ -55,15 +56,14 @@ async function run(config: SupervisorConfig, log: Logger): Promise<number> {
     if (!existsSync(entry)) throw new ConfigError(`${entry} not found: build the project first (npm run build)`);
   }
 
-  const endpoint = await ensureRedis({
-    url: config.redisUrl,
-    probeTimeoutMs: config.redisProbeTimeoutMs,
-    restart: config.restart,
-    log,
-  });
+  const setup = checkSetup(models, config.actors, process.env);
+  for (const problem of setup.problems) log.error({ problem }, `set-up problem: ${problem}`);
+
+  const endpoint = await connectRedis(config, log);
   embeddedRedis = endpoint.embedded;
 
-  const plan = planCluster(config, models, endpoint.url);
+  const extraEnv = setup.problems.length > 0 ? { ...setup.env, SETUP_PROBLEMS: JSON.stringify(setup.problems) } : {};
+  const plan = planCluster(config, models, endpoint.url, extraEnv);
   if (plan.served.length === 0) log.warn({ modelsDir: config.modelsDir }, 'no model to serve: starting the gateway alone');
 
   if (!stopping) {
@@ -85,6 +85,28 @@ async function run(config: SupervisorConfig, log: Logger): Promise<number> {
     await embeddedRedis.stop();
   }
   return 0;
+}
+
+/**
+ * REDIS_EMBEDDED=auto: the configured Redis, else a private one (redis-bootstrap.ts). never (the
+ * image sets it when REDIS_URL is given): the configured one only; when it does not answer the
+ * cluster starts anyway, says so, and serves 503 until it does (children reconnect on their own).
+ */
+async function connectRedis(config: SupervisorConfig, log: Logger): Promise<RedisEndpoint> {
+  if (config.redisEmbedded === 'auto') {
+    return ensureRedis({ url: config.redisUrl, probeTimeoutMs: config.redisProbeTimeoutMs, restart: config.restart, log });
+  }
+  const probe = await probeRedis(config.redisUrl, config.redisProbeTimeoutMs);
+  if (probe.status === 'rejected') {
+    throw new RedisUnavailableError(`Redis at ${redact(config.redisUrl)} answered but refused the connection (${probe.reason}); fix REDIS_URL`, config.redisUrl);
+  }
+  if (probe.status === 'unreachable') {
+    log.error(
+      { redis: redact(config.redisUrl), reason: probe.reason },
+      'no Redis answers at REDIS_URL (REDIS_EMBEDDED=never): starting anyway; /health stays degraded until it answers',
+    );
+  }
+  return { url: config.redisUrl };
 }
 
 function main(): void {

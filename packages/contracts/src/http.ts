@@ -15,6 +15,8 @@ export const PredictionResponseSchema = z.object({
   processing_time: z.number().nonnegative(),
   actor_id: z.string(),
   request_id: z.string(),
+  /** Compatibility field: when the answer was made (ISO 8601), as the original API's clients read it. */
+  timestamp: z.iso.datetime(),
 });
 export type PredictionResponse = z.infer<typeof PredictionResponseSchema>;
 
@@ -30,7 +32,11 @@ export const HealthResponseSchema = z.object({
   actors: z.record(ModelTypeSchema, z.array(HealthActorSchema)),
   actors_available: z.number().int().nonnegative(),
   served_models: z.array(ModelTypeSchema),
+  /** Compatibility field of the original API's /health (its Ray workers): live actors, = actors_available. */
+  ray_workers_available: z.number().int().nonnegative(),
   timestamp: z.iso.datetime(),
+  /** What keeps the service from being ok that an operator has to fix (missing models, unwritable folders, Redis). */
+  problems: z.array(z.string()).optional(),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 

@@ -27,6 +27,7 @@ export function toEnsembleResponse(
     processing_time: Number(meta.processingSeconds.toFixed(4)),
     actor_id: joined('actor_id'),
     request_id: meta.requestId,
+    timestamp: new Date().toISOString(),
     strategy: answer.strategy,
     weights,
     degraded: answer.degraded,

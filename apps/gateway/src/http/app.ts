@@ -51,7 +51,8 @@ export interface AppDeps {
     | 'corsOrigins'
     | 'trustProxy'
     | 'dashboard'
-  >;
+  > &
+    Partial<Pick<GatewayConfig, 'redisUrl' | 'setupProblems'>>;
   logger: Logger;
   redis: Redis;
   registry: ActorRegistry;
@@ -113,6 +114,8 @@ export function createApp(deps: AppDeps): Express {
     redis: deps.redis,
     registry: deps.registry,
     servedModels: deps.config.servedModels,
+    redisUrl: deps.config.redisUrl,
+    setupProblems: deps.config.setupProblems,
     isShuttingDown: deps.isShuttingDown,
   });
   const info = infoRouter({

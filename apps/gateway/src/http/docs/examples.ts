@@ -16,6 +16,7 @@ export const predictionExample = (model: 'lgbm' | 'clip'): PredictionResponse =>
   processing_time: 0.0421,
   actor_id: `host-4242-${model === 'lgbm' ? 'a1b2' : 'c3d4'}`,
   request_id: REQUEST_ID,
+  timestamp: '2026-02-01T10:00:00.250Z',
 });
 
 export const ensembleExample: EnsembleResponse = {
@@ -27,6 +28,7 @@ export const ensembleExample: EnsembleResponse = {
   processing_time: 0.1187,
   actor_id: 'lgbm:host-4242-a1b2+clip:host-4243-c3d4',
   request_id: REQUEST_ID,
+  timestamp: '2026-02-01T10:00:00.250Z',
   strategy: 'weighted',
   weights: { lgbm: 0.4, clip: 0.6 },
   degraded: false,
@@ -57,6 +59,7 @@ export const healthExample: HealthResponse = {
   },
   actors_available: 2,
   served_models: ['lgbm', 'clip'],
+  ray_workers_available: 2,
   timestamp: '2026-02-01T10:00:00.250Z',
 };
 
@@ -65,6 +68,7 @@ export const degradedHealthExample: HealthResponse = {
   status: 'degraded',
   actors: { lgbm: healthExample.actors.lgbm, clip: [] },
   actors_available: 1,
+  ray_workers_available: 1,
 };
 
 export const apiInfoExample: ApiInfo = {

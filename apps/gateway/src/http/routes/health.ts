@@ -10,6 +10,10 @@ export interface HealthDeps {
   redis: Redis;
   registry: ActorRegistry;
   servedModels: readonly ModelType[];
+  /** REDIS_URL, named (without its password) when Redis does not answer. */
+  redisUrl?: string;
+  /** Set-up problems known at start (SETUP_PROBLEMS): missing models, unwritable folders. */
+  setupProblems?: readonly string[];
   /** True once this worker is shutting down: it reports not ready, so balancers stop sending to it. */
   isShuttingDown?: () => boolean;
 }
@@ -28,7 +32,10 @@ async function ping(redis: Redis): Promise<boolean> {
   }
 }
 
-/** ok only when Redis answers and every served model type has a live actor (200), else degraded (503). */
+/**
+ * ok only when Redis answers, every served model type has a live actor and the set-up has no known
+ * problem (200); else degraded (503), with `problems` naming what an operator has to fix.
+ */
 export async function healthReport(deps: HealthDeps): Promise<HealthResponse> {
   const redisOk = await ping(deps.redis);
   let snapshot: ActorSnapshot | undefined;
@@ -46,14 +53,20 @@ export async function healthReport(deps: HealthDeps): Promise<HealthResponse> {
       })),
     ]),
   ) as Record<ModelType, HealthActor[]>;
-  const ok = redisOk && snapshot !== undefined && deps.servedModels.every((t) => actors[t].length > 0) && !deps.isShuttingDown?.();
+  const live = MODEL_TYPES.reduce((n, t) => n + actors[t].length, 0);
+  const problems = [...(deps.setupProblems ?? [])];
+  if (!redisOk && deps.redisUrl) problems.push(`Redis at ${redactUrl(deps.redisUrl)} (REDIS_URL) does not answer`);
+  const ok =
+    redisOk && snapshot !== undefined && deps.servedModels.every((t) => actors[t].length > 0) && problems.length === 0 && !deps.isShuttingDown?.();
   return {
     status: ok ? 'ok' : 'degraded',
     redis: redisOk ? 'connected' : deps.redis.status === 'ready' ? 'unresponsive' : deps.redis.status,
     actors,
-    actors_available: MODEL_TYPES.reduce((n, t) => n + actors[t].length, 0),
+    actors_available: live,
     served_models: [...deps.servedModels],
+    ray_workers_available: live,
     timestamp: new Date().toISOString(),
+    ...(problems.length > 0 && { problems }),
   };
 }
 
@@ -62,6 +75,16 @@ const showDetail: RequestHandler = (_req, res, next) => {
   res.locals.admin = true;
   next();
 };
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
 
 export function healthRouter(deps: HealthDeps): { router: Router; endpoints: EndpointInfo[] } {
   const router = Router();

@@ -25,6 +25,7 @@ export function toPredictionResponse(model: ModelType, result: PredictionResult,
     processing_time: Number(((performance.now() - res.locals.receivedAt) / 1000).toFixed(4)),
     actor_id: result.actor_id,
     request_id: String(req.id),
+    timestamp: new Date().toISOString(),
   };
 }
 
