@@ -106,6 +106,7 @@ maybe('gateway app over a private redis-server', () => {
       });
       expect(body.request_id).toBe(r.headers['x-request-id']);
       expect(body.processing_time).toBeGreaterThan(0);
+      expect(Math.abs(Date.now() - Date.parse(body.timestamp))).toBeLessThan(60_000); // compatibility field, ISO 8601
       expect(await svc.redis.keys('cataract:upload:*')).toEqual([]);
     });
 
