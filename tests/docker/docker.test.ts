@@ -9,6 +9,7 @@ import { composeTests } from './compose';
 import { dockerSkipReason } from './support/docker';
 import { newSuite, prepareSuite } from './support/suite';
 import { singleContainerTests } from './single-container';
+import { swarmTests } from './swarm';
 
 const skipReason = dockerSkipReason();
 const maybe = skipReason ? describe.skip : describe;
@@ -23,4 +24,5 @@ maybe(`Docker deployment${skipReason ? ` (skipped: ${skipReason})` : ''}`, () =>
 
   singleContainerTests(suite);
   composeTests(suite);
+  swarmTests(suite);
 });

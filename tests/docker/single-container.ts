@@ -41,7 +41,10 @@ export function singleContainerTests(suite: DockerSuite): void {
       await waitForHealth(base, 150_000);
       suite.figures.singleStartToHealthyS = (Date.now() - started) / 1000;
     }, 180_000);
-    afterAll(() => rmSync(work, { recursive: true, force: true }));
+    afterAll(async () => {
+      await docker(['rm', '-f', name]).catch(() => undefined);
+      rmSync(work, { recursive: true, force: true });
+    });
 
     it('is healthy: lgbm actors for its 2 CPUs (the quota), one clip actor, ray_workers_available', async () => {
       const { health } = await waitForHealth(base, 5_000);
@@ -94,7 +97,10 @@ export function singleContainerTests(suite: DockerSuite): void {
       for (const d of ['models', 'logs', 'customer_data']) mkdirSync(path.join(work, d));
       chmodSync(work, 0o755);
     });
-    afterAll(() => rmSync(work, { recursive: true, force: true }));
+    afterAll(async () => {
+      if (name) await docker(['rm', '-f', name]).catch(() => undefined); // not left running beside the next scenarios
+      rmSync(work, { recursive: true, force: true });
+    });
 
     it('an empty models folder, read-only log and upload folders and a REDIS_URL that never answers: each named', async () => {
       const port = await freePort();

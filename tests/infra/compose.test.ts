@@ -65,7 +65,7 @@ describe('docker-compose.yml', () => {
     expect(g.environment).toMatchObject({
       PORT: '8001',
       REDIS_URL: 'redis://redis:6379',
-      GATEWAY_WORKERS: '4',
+      GATEWAY_WORKERS: '${GATEWAY_WORKERS:-4}',
       SERVED_MODELS: 'lgbm,clip',
       SAVE_UPLOADS: '${SAVE_UPLOADS:-true}',
       CUSTOMER_DATA_DIR: '/app/customer_data',

@@ -71,6 +71,7 @@ export class DockerResources {
   private containers = new Set<string>();
   private projects = new Map<string, NodeJS.ProcessEnv>();
   private swarm = false;
+  private stacks = new Set<string>();
 
   container(name: string): string {
     this.containers.add(name);
@@ -82,6 +83,9 @@ export class DockerResources {
   joinedSwarm(): void {
     this.swarm = true;
   }
+  stack(name: string): void {
+    this.stacks.add(name);
+  }
 
   async cleanup(): Promise<void> {
     const quiet = (p: Promise<unknown>) => p.catch(() => undefined);
@@ -89,9 +93,20 @@ export class DockerResources {
     for (const [name, env] of this.projects) {
       await quiet(sh(COMPOSE, ['-p', name, '--profile', 'lb', 'down', '-v', '--remove-orphans', '--timeout', '5'], { env, timeoutMs: 180_000 }));
     }
+    for (const name of this.stacks) {
+      await quiet(docker(['stack', 'rm', name], 120_000));
+      // The stack's volumes go once its task containers have: wait for those, then remove them.
+      for (let i = 0; i < 60; i++) {
+        if ((await quiet(docker(['ps', '-aq', '--filter', `label=com.docker.stack.namespace=${name}`]))) === '') break;
+        await sleep(1_000);
+      }
+      const volumes = await quiet(docker(['volume', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${name}`]));
+      if (typeof volumes === 'string' && volumes) await quiet(docker(['volume', 'rm', ...volumes.split('\n')]));
+    }
     if (this.swarm) await quiet(docker(['swarm', 'leave', '--force'], 60_000));
     this.containers.clear();
     this.projects.clear();
+    this.stacks.clear();
     this.swarm = false;
   }
 }
