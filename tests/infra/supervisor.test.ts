@@ -88,6 +88,26 @@ withRedis(`supervisor process${skipped}`, () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('REDIS_EMBEDDED=never: no private Redis; the cluster starts on REDIS_URL anyway and the log says it does not answer', async () => {
+    const dead = await deadRedisUrl();
+    const s = supervisor({ REDIS_URL: dead, REDIS_EMBEDDED: 'never' });
+    await s.waitForChildren(['gateway', 'lgbm-actor-1', 'clip-actor-1']);
+    expect(s.started('gateway')[0].env!.REDIS_URL).toBe(dead);
+    expect((await s.waitForLog(/no Redis answers at REDIS_URL/)).redis).toBe(`${dead}`);
+    expect(s.logs().some((l) => /embedded default/.test(String(l.msg)))).toBe(false);
+    s.proc.kill('SIGTERM');
+    expect((await s.exited).code).toBe(0);
+  });
+
+  it('a missing model type is a set-up problem: logged, and passed to the children as SETUP_PROBLEMS', async () => {
+    const s = supervisor({ REDIS_URL: redis.url }, ['lgbm']);
+    await s.waitForChildren(['gateway', 'lgbm-actor-1']);
+    expect(String((await s.waitForLog(/^set-up problem: model clip not served/)).problem)).toMatch(/clip\/manifest\.json/);
+    expect(JSON.parse(String(s.started('gateway')[0].env!.SETUP_PROBLEMS))).toEqual([expect.stringMatching(/^model clip not served: /)]);
+    s.proc.kill('SIGTERM');
+    expect((await s.exited).code).toBe(0);
+  });
+
   it('exits 1 saying how to get Redis when none answers and redis-server is not on the PATH', async () => {
     const s = supervisor({ REDIS_URL: await deadRedisUrl(), PATH: '/nonexistent' });
     expect((await s.exited).code).toBe(1);
