@@ -44,7 +44,8 @@ export function swarmTests(suite: DockerSuite): void {
       // The stack as written, minus the published port (see above).
       const file = parse(readFileSync(path.join(ROOT, 'docker-stack.yml'), 'utf8'), { merge: true }) as { services: Record<string, { ports?: unknown }> };
       delete file.services.gateway.ports;
-      writeFileSync(path.join(work, 'stack.yml'), stringify(file));
+      // Strings quoted: docker reads YAML 1.1, where a bare `yes` is a boolean.
+      writeFileSync(path.join(work, 'stack.yml'), stringify(file, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' }));
       const started = Date.now();
       await sh(DOCKER, ['stack', 'deploy', '-c', path.join(work, 'stack.yml'), stack], {
         env: { IMAGE: `${COMPOSE_IMAGE_REPO}:${TEST_TAG}`, REDIS_IMAGE: suite.bases.REDIS_IMAGE },

@@ -124,6 +124,8 @@ describe('infra/nginx/nginx.conf (profile lb)', () => {
     expect(conf).toMatch(/set \$gateways gateway:8001;/);
     expect(conf).toMatch(/proxy_pass http:\/\/\$gateways;/);
     expect(conf).not.toMatch(/^\s*server\s+\S+[^;]*\bresolve\b/m); // `server ... resolve` needs nginx >= 1.27.3
+    // a replica that goes away mid-request: the POST is asked of another one, a slow one is not retried
+    expect(conf).toMatch(/proxy_next_upstream error non_idempotent;/);
   });
 
   it('admits 10 MB uploads, forwards the client address, and outwaits the 10 s request deadline', () => {
