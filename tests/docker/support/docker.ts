@@ -103,7 +103,10 @@ export class DockerResources {
       const volumes = await quiet(docker(['volume', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${name}`]));
       if (typeof volumes === 'string' && volumes) await quiet(docker(['volume', 'rm', ...volumes.split('\n')]));
     }
-    if (this.swarm) await quiet(docker(['swarm', 'leave', '--force'], 60_000));
+    if (this.swarm) {
+      await quiet(docker(['swarm', 'leave', '--force'], 60_000));
+      await quiet(docker(['network', 'rm', 'docker_gwbridge'])); // made by our `swarm init`
+    }
     this.containers.clear();
     this.projects.clear();
     this.stacks.clear();
