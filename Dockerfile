@@ -30,7 +30,7 @@ RUN npm run build && npm run build --workspaces --if-present
 # lock file), the runtime workspaces' dist/, and the try-it page the gateway serves (apps/web/dist).
 RUN set -eu; mkdir -p /out/manifests /out/dist; \
     cp package.json package-lock.json .npmrc /out/manifests/; \
-    for ws in packages/* apps/* tools; do \
+    for ws in packages/* apps/* tools tests/support; do \
       [ -f "$ws/package.json" ] || continue; \
       mkdir -p "/out/manifests/$ws"; cp "$ws/package.json" "/out/manifests/$ws/"; \
     done; \

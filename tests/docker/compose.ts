@@ -3,7 +3,7 @@
  * actor container, a Redis restart), healthchecks and memory limits, data kept across down/up, and
  * the `lb` profile with three gateways behind nginx. Ports on 127.0.0.1 only.
  */
-import { startLoad, type Sample } from '../support/load';
+import { startLoad, type Sample } from '@cataract/test-support/load';
 import { ComposeProject } from './support/compose';
 import { docker, DOCKER, freePort, health, sh, sleep, waitForHealth } from './support/docker';
 import { TEST_TAG, type DockerSuite } from './support/suite';

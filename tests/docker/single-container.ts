@@ -6,7 +6,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startLoad } from '../support/load';
+import { startLoad } from '@cataract/test-support/load';
 import { docker, DOCKER, freePort, predict, ROOT, sh, sleep, waitForHealth } from './support/docker';
 import type { DockerSuite } from './support/suite';
 

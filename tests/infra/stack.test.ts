@@ -16,6 +16,7 @@ interface Service {
   stop_grace_period?: string;
   deploy?: {
     replicas?: number;
+    endpoint_mode?: string;
     resources?: { limits: Record<string, string>; reservations: Record<string, string> };
     update_config?: { order?: string; parallelism?: number };
   };
@@ -52,6 +53,10 @@ describe('docker-stack.yml against docker-compose.yml', () => {
       expect(s.volumes).toEqual(compose.services[name].volumes!.filter((v) => !v.startsWith('.')));
       expect(s.deploy!.update_config).toMatchObject({ order: 'start-first', parallelism: 1 });
     }
+  });
+
+  it('reaches its one Redis by DNS (no virtual IP in front of a single server)', () => {
+    expect(stack.services.redis.deploy).toMatchObject({ replicas: 1, endpoint_mode: 'dnsrr' });
   });
 
   it('declares the same lgbm replicas as compose, and publishes the gateway on 8001', () => {

@@ -1,4 +1,4 @@
-import { eyePhotos } from '../../support/photos';
+import { eyePhotos } from '@cataract/test-support/photos';
 import { baseImages, buildImage, docker, DockerResources } from './docker';
 
 /** What the suite's scenarios share: the image built once, the base images, photos, the cleanup record. */
