@@ -152,7 +152,7 @@ export function composeTests(suite: DockerSuite): void {
         const { stdout } = await sh(DOCKER, ['logs', '--since', since, g]);
         expect([g, (stdout.match(/"url":"\/predict_lgbm"/g) ?? []).length > 0]).toEqual([g, true]);
       }
-      const load = startLoad({ base: lb, path: '/predict_lgbm', photos: suite.photos, concurrency: 12, durationMs: 30_000, clientTimeoutMs: 30_000 });
+      const load = startLoad({ base: lb, path: '/predict_lgbm', photos: suite.photos, concurrency: 8, durationMs: 30_000, clientTimeoutMs: 30_000 });
       await sleep(8_000);
       await docker(['kill', gateways[0]]);
       const samples = await load.done;

@@ -38,9 +38,9 @@ export function singleContainerTests(suite: DockerSuite): void {
       ]);
       base = `http://127.0.0.1:${port}`;
       // The bound only tells a hang from a slow start; the time it took is a figure, not a verdict.
-      await waitForHealth(base, 150_000);
+      await waitForHealth(base, 300_000);
       suite.figures.singleStartToHealthyS = (Date.now() - started) / 1000;
-    }, 180_000);
+    }, 330_000);
     afterAll(async () => {
       await docker(['rm', '-f', name]).catch(() => undefined);
       rmSync(work, { recursive: true, force: true });
