@@ -86,7 +86,7 @@ maybe('production surface on the real processes (4 gateway workers, API keys, ra
     expect((await predict({ Authorization: `Bearer ${KEY_B}` })).status).toBe(200);
     const health = await get('/health');
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', timestamp: expect.any(String) });
+    expect(await health.json()).toEqual({ status: 'ok', ray_workers_available: expect.any(Number), timestamp: expect.any(String) });
     const detail = (await (await get('/health', { 'X-API-Key': ADMIN })).json()) as { actors: { lgbm: Array<{ pid: number }> } };
     expect(detail.actors.lgbm[0].pid).toBe(cluster.actors[0].child.pid);
   });

@@ -44,5 +44,5 @@ export type HealthResponse = z.infer<typeof HealthResponseSchema>;
  * GET /health for anyone without an operator credential once credentials are configured: whether
  * the service is ok, nothing about its processes, hosts or Redis (the full report needs an admin).
  */
-export const HealthSummarySchema = HealthResponseSchema.pick({ status: true, timestamp: true });
+export const HealthSummarySchema = HealthResponseSchema.pick({ status: true, ray_workers_available: true, timestamp: true });
 export type HealthSummary = z.infer<typeof HealthSummarySchema>;

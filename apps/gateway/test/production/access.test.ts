@@ -74,9 +74,9 @@ maybe('access control and fair sharing on the gateway app (over a private redis-
   it('anonymous /health says only ok or degraded; an admin credential sees the detail; a client key does not', async () => {
     const anonymous = await request(svc.app).get('/health');
     expect(anonymous.status).toBe(200);
-    expect(anonymous.body).toEqual({ status: 'ok', timestamp: expect.any(String) });
+    expect(anonymous.body).toEqual({ status: 'ok', ray_workers_available: expect.any(Number), timestamp: expect.any(String) });
     expect(JSON.stringify(anonymous.body)).not.toMatch(/pid|host|redis/);
-    expect((await request(svc.app).get('/health').set('X-API-Key', CLIENT_A)).body).toEqual({ status: 'ok', timestamp: expect.any(String) });
+    expect((await request(svc.app).get('/health').set('X-API-Key', CLIENT_A)).body).toEqual({ status: 'ok', ray_workers_available: expect.any(Number), timestamp: expect.any(String) });
     const admin = await request(svc.app).get('/health').set('X-API-Key', ADMIN);
     const body = HealthResponseSchema.parse(admin.body);
     expect(body.actors.lgbm).toEqual([expect.objectContaining({ id: 'access-actor', pid: process.pid })]);

@@ -104,7 +104,8 @@ export function healthRouter(deps: HealthDeps): { router: Router; endpoints: End
 /**
  * What /health tells anyone without an operator credential once credentials are configured:
  * ok or degraded and when, nothing that maps the cluster (pids, hosts, versions, Redis state).
+ * The original API's clients read `ray_workers_available`: a count, kept for them.
  */
 export function healthSummary(report: HealthResponse): HealthSummary {
-  return { status: report.status, timestamp: report.timestamp };
+  return { status: report.status, ray_workers_available: report.ray_workers_available, timestamp: report.timestamp };
 }
