@@ -1,8 +1,8 @@
 /** /health's report: the original API's compatibility field, and set-up problems named for the operator. */
 import { HealthResponseSchema, type ActorHeartbeat } from '@cataract/contracts';
-import type { ActorRegistry } from '../src/actor-registry';
-import type { Redis } from '../src/redis';
-import { healthReport } from '../src/routes/health';
+import type { ActorRegistry } from '../src/dispatch/actor-registry';
+import type { Redis } from '@cataract/service-kit';
+import { healthReport } from '../src/http/routes/health';
 
 const heartbeat = (id: string, model: 'lgbm' | 'clip'): ActorHeartbeat =>
   ({ id, pid: 1, host: 'h', model, model_version: 'v', last_seen: '2026-01-01T00:00:00.000Z' }) as unknown as ActorHeartbeat;
