@@ -45,8 +45,8 @@ maybe('ReplyListener (private redis-server)', () => {
     redis.disconnect();
   });
 
-  async function enqueue(jobId: string) {
-    const pending = listener.register(jobId, 'lgbm');
+  async function enqueue(jobId: string, standIn = false) {
+    const pending = listener.register(jobId, 'lgbm', standIn);
     await queues.get('lgbm').add('predict', data(channel), { jobId });
     pending.enqueued();
     return pending;
@@ -102,6 +102,18 @@ maybe('ReplyListener (private redis-server)', () => {
     const pending = await enqueue('job-5'); // nobody consumes it
     const err = await pending.promise.catch((e: Error) => e);
     expect(err).toBeInstanceOf(NoActorError);
+  });
+
+  it("leaves a stand-in's job (the warm-up's) waiting for its reply while the type has no live actor", async () => {
+    const pending = await enqueue('job-5s', true); // answered by hand below, after the grace period
+    const outcome = pending.promise.then(
+      (result) => result,
+      (err: Error) => err,
+    );
+    await new Promise((r) => setTimeout(r, 1200)); // > grace (500 ms) and several polls
+    expect(listener.size).toBe(1);
+    await redis.publish(channel, JSON.stringify({ outcome: 'completed', jobId: 'job-5s', result: okResult('stand-in') }));
+    await expect(outcome).resolves.toMatchObject({ status: 'ok', actor_id: 'stand-in' });
   });
 
   it('keeps waiting while a live actor exists, even if the job is not being processed yet', async () => {

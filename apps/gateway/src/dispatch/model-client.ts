@@ -57,6 +57,8 @@ export interface ModelClientOptions {
   uploadTtlMarginMs?: number;
   /** Every job answer as it arrives (the actor's timings feed /metrics). */
   onResult?: (model: ModelType, result: PredictJobResult, requestId: string) => void;
+  /** Jobs are answered by a stand-in (the warm-up), not by registered actors. */
+  standInActors?: boolean;
 }
 
 /** What the routes need of a model client (the warm-up answers them with a stand-in: process/warmup/). */
@@ -113,7 +115,7 @@ export class ModelClient {
     if (waiting >= this.opts.maxQueuedPerModel) throw new QueueFullError(model, waiting);
 
     const jobId = randomUUID();
-    const pending = this.replies.register(jobId, model);
+    const pending = this.replies.register(jobId, model, this.opts.standInActors);
     const queue = this.queues.get(model);
     const ended = endOfWait(ctx, this.opts.requestTimeoutMs);
     let withdraw = false;

@@ -9,6 +9,8 @@ import type { Redis } from '@cataract/service-kit';
 
 interface Pending {
   model: ModelType;
+  /** Answered by a stand-in, not by the registry's actors: the no-actor check leaves it alone. */
+  standIn: boolean;
   /** When the job was enqueued; undefined until then (a job not yet added must not be polled). */
   since: number | undefined;
   /** When the safety net next reads this job's stored state (backs off while the job is unfinished). */
@@ -84,11 +86,15 @@ export class ReplyListener {
     return this.pending.size;
   }
 
-  /** Register before enqueuing, so a reply can never arrive before its waiter. */
-  register(jobId: string, model: ModelType): PendingReply {
+  /**
+   * Register before enqueuing, so a reply can never arrive before its waiter. `standIn` jobs (the
+   * warm-up's private queues) are answered without any registered actor, so a type that has none
+   * yet must not fail them.
+   */
+  register(jobId: string, model: ModelType, standIn = false): PendingReply {
     let entry!: Pending;
     const promise = new Promise<PredictJobResult>((resolve, reject) => {
-      entry = { model, since: undefined, resolve, reject };
+      entry = { model, standIn, since: undefined, resolve, reject };
     });
     this.pending.set(jobId, entry);
     return {
@@ -167,11 +173,13 @@ export class ReplyListener {
   }
 
   private async failTypesWithoutActors(): Promise<void> {
-    const models = new Set([...this.pending.values()].map((p) => p.model));
+    const watched = [...this.pending].filter(([, p]) => !p.standIn);
+    if (watched.length === 0) return;
+    const models = new Set(watched.map(([, p]) => p.model));
     await this.registry.snapshot();
     for (const model of models) {
       if (this.registry.msWithoutActor(model) <= this.noActorGraceMs) continue;
-      for (const [jobId, p] of this.pending) {
+      for (const [jobId, p] of watched) {
         if (p.model === model) this.settle(jobId, { error: new NoActorError(model) });
       }
     }

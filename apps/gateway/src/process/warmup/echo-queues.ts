@@ -114,6 +114,7 @@ export function openEchoClient(parts: EchoClientParts): { client: PredictionClie
     maxQueuedPerModel: Number.MAX_SAFE_INTEGER,
     requestTimeoutMs: parts.requestTimeoutMs,
     onResult: observeAnswers(parts.metrics, parts.logger),
+    standInActors: true,
   });
   return { client, close: () => queues.destroy() };
 }
