@@ -108,7 +108,7 @@ describe('docker-compose.yml and the production settings', () => {
     expect(raw.networks.edge.ipam.config[0].subnet).toBe('172.31.255.0/24');
     expect(nginx.edge.ipv4_address).toBe('172.31.255.2');
     expect(raw.services.gateway.networks).toEqual(['default', 'edge']);
-    expect(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')).toContain(`TRUST_PROXY=${nginx.edge.ipv4_address} docker compose --profile lb`);
+    expect(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')).toContain(`TRUST_PROXY=${nginx.edge.ipv4_address} docker-compose --profile lb`);
   });
 
   it('gives the gateway longer to stop than it takes to drain', () => {
