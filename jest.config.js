@@ -6,7 +6,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.jest.json' }] },
   moduleNameMapper: {
-    '^@cataract/(contracts|concurrency|imaging|gbdt-trainer|keras-onnx)$': '<rootDir>/packages/$1/src',
+    '^@cataract/(contracts|concurrency|imaging|gbdt-trainer|keras-onnx|model-store)$': '<rootDir>/packages/$1/src',
     '^lightgbm-ts-predictor$': '<rootDir>/packages/lightgbm-ts-predictor/src',
   },
   testTimeout: 60000,

@@ -8,5 +8,6 @@ export * from './batching';
 export * from './actor';
 export * from './redis-keys';
 export * from './manifest';
+export * from './model-state';
 export * from './http';
 export * from './ensemble';
