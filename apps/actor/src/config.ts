@@ -23,9 +23,10 @@ const DEFAULT_WARMUP_RUNS: Record<ModelType, number> = { lgbm: 120, clip: 8 };
 
 /**
  * Warm-up predictions of a version loaded beside a serving one (a promotion, canary or shadow): the
- * process's code is already optimised, so these only prove the new model answers before it may.
+ * process's code is already optimised, so these only prove the new model answers before it may,
+ * while taking little from the live requests (clip: one batch of each shape, 1 and CLIP_MAX_BATCH).
  */
-const DEFAULT_SWITCH_WARMUP_RUNS: Record<ModelType, number> = { lgbm: 16, clip: 4 };
+const DEFAULT_SWITCH_WARMUP_RUNS: Record<ModelType, number> = { lgbm: 4, clip: 2 };
 
 const EnvSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),

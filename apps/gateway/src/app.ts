@@ -13,6 +13,7 @@ import { healthRouter } from './routes/health';
 import { infoRouter } from './routes/info';
 import { predictRouter } from './routes/predict';
 import { ensembleRouter } from './routes/ensemble';
+import { modelAdminRouter } from './routes/model-admin';
 import { imageUpload } from './upload';
 import type { ModelType } from '@cataract/contracts';
 import { dashboardRouter } from './dashboard';
@@ -45,6 +46,7 @@ export interface AppDeps {
     | 'corsOrigins'
     | 'trustProxy'
     | 'dashboard'
+    | 'modelsDir'
   >;
   logger: Logger;
   redis: Redis;
@@ -130,7 +132,11 @@ export function createApp(deps: AppDeps): Express {
     basic: deps.config.dashboard.basic,
     readOnly: deps.config.dashboard.readOnly,
   });
-  for (const part of [info, health, predict, ensemble, metrics, docs, dashboard]) {
+  // Changing which model version serves is an operator's act: it needs the admin credential, which
+  // today is any API key (the same as /metrics); the guard is named for the role it stands for.
+  const requireAdmin = guard;
+  const modelAdmin = modelAdminRouter({ redis: deps.redis, modelsDir: deps.config.modelsDir, requireAdmin });
+  for (const part of [info, health, predict, ensemble, metrics, modelAdmin, docs, dashboard]) {
     app.use(part.router);
     endpoints.push(...part.endpoints);
   }

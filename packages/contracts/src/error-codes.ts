@@ -24,6 +24,16 @@ export const ERROR_CODES = [
   'storage_unavailable', // SAVE_UPLOADS is on and the upload could not be kept
   'not_found',
   'internal_error',
+  // admin model routes (@cataract/model-store refusals; nothing changed when one is answered)
+  'unknown_model_type',
+  'unknown_version',
+  'invalid_manifest',
+  'checksum_mismatch',
+  'unsupported_feature_set',
+  'warmup_failed',
+  'no_previous_version',
+  'state_conflict',
+  'actors_not_ready',
 ] as const;
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

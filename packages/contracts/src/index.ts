@@ -9,5 +9,6 @@ export * from './actor';
 export * from './redis-keys';
 export * from './manifest';
 export * from './model-state';
+export * from './model-admin';
 export * from './http';
 export * from './ensemble';

@@ -55,12 +55,12 @@ export class ModelControl {
   }
 
   /** Checks a published version without changing anything. */
-  validate(typeName: string, version: string): Promise<VerifiedVersion> {
+  async validate(typeName: string, version: string): Promise<VerifiedVersion> {
     return verifyVersion(this.opts.modelsDir, assertModelType(typeName), assertVersionName(version));
   }
 
   /** VERSION answers every request; the serving one becomes `previous`. Ends a canary. */
-  promote(typeName: string, version: string): Promise<ChangeReport> {
+  async promote(typeName: string, version: string): Promise<ChangeReport> {
     return this.change(typeName, version, (cur) => {
       if (cur.serving === version && !cur.canary) throw new ModelStoreError('invalid_request', `${version} already serves ${typeName}`);
       return { serving: version, previous: cur.serving === version ? cur.previous : cur.serving, shadow: cur.shadow?.version === version ? undefined : cur.shadow };
@@ -68,7 +68,7 @@ export class ModelControl {
   }
 
   /** VERSION answers PERCENT % of requests (0 ends the canary). */
-  canary(typeName: string, version: string, percent: number): Promise<ChangeReport> {
+  async canary(typeName: string, version: string, percent: number): Promise<ChangeReport> {
     if (!(Number.isFinite(percent) && percent >= 0 && percent <= 100)) throw new ModelStoreError('invalid_request', `canary percent must be a number from 0 to 100, got ${percent}`);
     if (percent === 0) return this.change(typeName, undefined, (cur) => ({ ...strip(cur), canary: undefined }));
     return this.change(typeName, version, (cur) => {

@@ -82,7 +82,7 @@ export async function verifyFolder(location: VersionLocation): Promise<VerifiedV
 }
 
 /** A published version of the store, checked. */
-export function verifyVersion(modelsDir: string, type: ModelType, version: string): Promise<VerifiedVersion> {
+export async function verifyVersion(modelsDir: string, type: ModelType, version: string): Promise<VerifiedVersion> {
   return verifyFolder(locateVersion(modelsDir, type, version));
 }
 

@@ -1,7 +1,6 @@
 import { assertModelType, listAll, ModelControl, verifyCandidate } from '@cataract/model-store';
 import type { Redis } from 'ioredis';
 import { formatChange, formatListing, formatValidation } from './format';
-import { warmUpCandidate } from './warm-up-candidate';
 
 export const COMMANDS = [
   '  list                              versions of each model type, which serves, what each actor holds, shadow agreement',
@@ -68,6 +67,8 @@ export async function runModelsCommand(args: string[], ctx: CommandContext): Pro
     case 'validate': {
       const [dir] = arity(args, 1, 'validate DIR');
       const verified = await verifyCandidate(dir);
+      // Loaded only here: the actor's runtimes (onnxruntime, sharp) would slow every other command's start.
+      const { warmUpCandidate } = await import('./warm-up-candidate');
       const warm = await warmUpCandidate(verified);
       const data = { type: verified.location.type, version: verified.location.version, runtime: verified.manifest.runtime, warmup: warm };
       return { text: formatValidation(data), data };

@@ -48,8 +48,9 @@ export class StateFollower {
     this.store = new ModelStateStore(redis);
   }
 
+  /** `applied`: what the actor loaded at start (its routing only: a pending prepare request is acted on by the first check). */
   async start(applied: DesiredVersions): Promise<void> {
-    this.last = key(applied);
+    this.last = key({ ...applied, prepare: undefined });
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel === redisKeys.modelStateChannel && message === this.opts.type) this.check();
     });

@@ -2,3 +2,4 @@ export * from './http-error';
 export * from './upload-errors';
 export * from './service-errors';
 export * from './access-errors';
+export * from './model-admin-errors';
