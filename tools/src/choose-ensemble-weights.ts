@@ -8,7 +8,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { manifestPath, OnnxManifestSchema } from '@cataract/contracts';
+import { OnnxManifestSchema } from '@cataract/contracts';
+import { defaultVersionDir } from '@cataract/model-store';
 import { defaultDataDir, parseCli, repoRoot, runCli, UsageError, writeFileAtomic, numberOption, intOption } from './common';
 import { lgbmValidationPredictions, REENCODE_256 } from './ensemble/lgbm-validation';
 import type { ValidationPrediction } from './lgbm/predictions-file';
@@ -37,8 +38,10 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(o.data);
   const modelsDir = path.resolve(o.models);
 
-  const clipManifest = OnnxManifestSchema.parse(JSON.parse(await readFile(manifestPath(modelsDir, 'clip'), 'utf8')));
-  const clipFile = JSON.parse(await readFile(path.join(modelsDir, 'clip', 'validation-predictions.json'), 'utf8')) as { model: string; predictions: ValidationPrediction[] };
+  const clipDir = defaultVersionDir(modelsDir, 'clip');
+  if (!clipDir) throw new UsageError(`no clip model in ${modelsDir}`);
+  const clipManifest = OnnxManifestSchema.parse(JSON.parse(await readFile(path.join(clipDir, 'manifest.json'), 'utf8')));
+  const clipFile = JSON.parse(await readFile(path.join(clipDir, 'validation-predictions.json'), 'utf8')) as { model: string; predictions: ValidationPrediction[] };
   if (clipFile.model !== clipManifest.version) throw new Error(`clip validation-predictions.json is for ${clipFile.model}, the manifest serves ${clipManifest.version}`);
   console.log(`clip ${clipManifest.version}: ${clipFile.predictions.length} recorded validation predictions`);
   const lgbm = await lgbmValidationPredictions({ dataDir, modelsDir, concurrency: intOption('concurrency', o.concurrency, 4) });

@@ -12,10 +12,11 @@ import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { OnnxManifestSchema } from '@cataract/contracts';
 import { downscaleReencode, imageToTensor, type TensorSpec } from '@cataract/imaging';
+import { defaultVersionDir } from '@cataract/model-store';
 import { binaryMetrics, sha256Buffer } from '../src/common';
 import { BACKBONE_INPUT } from '../src/clip/backbone';
 
-const MODEL_DIR = path.resolve(__dirname, '../../models/clip');
+const MODEL_DIR = defaultVersionDir(path.resolve(__dirname, '../../models'), 'clip')!;
 const SHARED = path.resolve(__dirname, '../../../shared/data/cataract/train');
 const manifest = JSON.parse(readFileSync(path.join(MODEL_DIR, 'manifest.json'), 'utf8'));
 const predictions = JSON.parse(readFileSync(path.join(MODEL_DIR, 'validation-predictions.json'), 'utf8')) as {

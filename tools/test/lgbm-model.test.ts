@@ -7,10 +7,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LightgbmManifestSchema } from '@cataract/contracts';
 import { assertFeatureSet, downscaleReencode, extractLgbmFeatures, LGBM_FEATURE_SET } from '@cataract/imaging';
+import { defaultVersionDir } from '@cataract/model-store';
 import { loadModel } from 'lightgbm-ts-predictor';
 import { binaryMetrics, defaultDataDir, listLabelledImages, mapLimit, repoRoot, sha256File, stratifiedSplit } from '../src/common';
 
-const dir = path.join(repoRoot, 'models/lgbm');
+const dir = defaultVersionDir(path.join(repoRoot, 'models'), 'lgbm')!;
 const manifest = LightgbmManifestSchema.parse(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')));
 const modelText = readFileSync(path.join(dir, manifest.file), 'utf8');
 

@@ -2,6 +2,7 @@
 // (the Float32Array realm problem of packages/keras-onnx/test/support/onnx-environment.js cannot arise).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultVersionDir } from '@cataract/model-store';
 import { imageToTensor } from '@cataract/imaging';
 import { colourRamp, OnnxFixture, solidPng, writeOnnxFixture } from '../../../tests/support/onnx-models';
 import { sharedPhotosAvailable, SHARED_PHOTOS_DIR } from '../../../tests/support/photos';
@@ -165,14 +166,15 @@ async function twoToneJpeg(): Promise<Buffer> {
   return sharp(data, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
 }
 
-const clipDir = join(__dirname, '..', '..', '..', 'models', 'clip');
+const repoModels = join(__dirname, '..', '..', '..', 'models');
+const clipDir = defaultVersionDir(repoModels, 'clip') ?? join(__dirname, 'no-clip-model');
 const withClip = existsSync(join(clipDir, 'validation-predictions.json')) && sharedPhotosAvailable() ? describe : describe.skip;
 
 withClip('the committed clip model (skipped without models/clip or ../shared photos)', () => {
   it('serves the same P(cataract) the trainer recorded for validation photos', async () => {
     const preds = JSON.parse(readFileSync(join(clipDir, 'validation-predictions.json'), 'utf8')).predictions as Array<{ file: string; p: number }>;
     const sample = [...preds.slice(0, 4), ...preds.slice(-4)];
-    const rt = createRuntime(await loadModelFiles(join(clipDir, '..'), 'clip'), { maxBatch: 8 });
+    const rt = createRuntime(await loadModelFiles(repoModels, 'clip'), { maxBatch: 8 });
     await rt.load();
     try {
       const out = await rt.predict(sample.map((s) => readFileSync(join(SHARED_PHOTOS_DIR, s.file))));

@@ -1,6 +1,6 @@
 export { ModelStoreError } from './errors';
 export type { ModelStoreErrorCode } from './errors';
-export { assertModelType, assertVersionName, defaultVersion, listVersions, locateVersion, typesWithModels, DEFAULT_FILE, MANIFEST_FILE } from './layout';
+export { assertModelType, assertVersionName, defaultVersion, defaultVersionDir, listVersions, locateVersion, typesWithModels, DEFAULT_FILE, MANIFEST_FILE } from './layout';
 export type { VersionLocation } from './layout';
 export { verifyCandidate, verifyFolder, verifyVersion } from './verify';
 export type { VerifiedVersion } from './verify';

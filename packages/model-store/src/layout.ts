@@ -90,6 +90,12 @@ export function locateVersion(modelsDir: string, type: ModelType, version: strin
   throw new ModelStoreError('unknown_version', `no version '${version}' of ${type} in ${join(modelsDir, type)} (present: ${known.join(', ') || 'none'})`);
 }
 
+/** The folder of a type's default version (what serves while Redis holds no state), undefined without a model. */
+export function defaultVersionDir(modelsDir: string, type: ModelType): string | undefined {
+  const version = defaultVersion(modelsDir, type);
+  return version === undefined ? undefined : locateVersion(modelsDir, type, version).dir;
+}
+
 /** Model types with a default version (what `npm start` serves). */
 export function typesWithModels(modelsDir: string): ModelType[] {
   return MODEL_TYPES.filter((t) => {

@@ -8,7 +8,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LightgbmManifest, LightgbmManifestSchema, manifestPath } from '@cataract/contracts';
+import { LightgbmManifest, LightgbmManifestSchema } from '@cataract/contracts';
+import { defaultVersionDir } from '@cataract/model-store';
 import { assertFeatureSet, downscaleReencode, extractLgbmFeatures } from '@cataract/imaging';
 import { loadModel } from 'lightgbm-ts-predictor';
 import { binaryMetrics, listLabelledImages, mapLimit, photoName, sha256Buffer, stratifiedSplit } from '../common';
@@ -25,20 +26,22 @@ export interface LgbmValidation {
 }
 
 export async function lgbmValidationPredictions(opts: { dataDir: string; modelsDir: string; concurrency: number }): Promise<LgbmValidation> {
-  const manifest = LightgbmManifestSchema.parse(JSON.parse(await readFile(manifestPath(opts.modelsDir, 'lgbm'), 'utf8')));
+  const dir = defaultVersionDir(opts.modelsDir, 'lgbm');
+  if (!dir) throw new Error(`no lgbm model in ${opts.modelsDir}`);
+  const manifest = LightgbmManifestSchema.parse(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')));
   const training = manifest.training as { seed?: number; split?: { valid_fraction?: number } } | undefined;
   const seed = training?.seed;
   const fraction = training?.split?.valid_fraction;
   if (typeof seed !== 'number' || typeof fraction !== 'number') throw new Error('models/lgbm/manifest.json has no training.seed / training.split.valid_fraction');
   const split = { seed, valid_fraction: fraction };
 
-  const recordedFile = path.join(opts.modelsDir, 'lgbm', 'validation-predictions.json');
+  const recordedFile = path.join(dir, 'validation-predictions.json');
   const recorded = existsSync(recordedFile) ? (JSON.parse(await readFile(recordedFile, 'utf8')) as { model?: string; predictions?: ValidationPrediction[] }) : undefined;
   let result: LgbmValidation;
   if (recorded?.model === manifest.version && Array.isArray(recorded.predictions)) {
     result = { version: manifest.version, split, source: 'recorded', predictions: recorded.predictions };
   } else {
-    result = { version: manifest.version, split, source: 'recomputed', predictions: await recompute(manifest, opts, split) };
+    result = { version: manifest.version, split, source: 'recomputed', predictions: await recompute(manifest, { ...opts, dir }, split) };
   }
   checkAgainstManifest(manifest, result.predictions);
   return result;
@@ -46,11 +49,11 @@ export async function lgbmValidationPredictions(opts: { dataDir: string; modelsD
 
 async function recompute(
   manifest: LightgbmManifest,
-  opts: { dataDir: string; modelsDir: string; concurrency: number },
+  opts: { dataDir: string; dir: string; concurrency: number },
   split: { seed: number; valid_fraction: number },
 ): Promise<ValidationPrediction[]> {
   assertFeatureSet(manifest.feature_set);
-  const text = await readFile(path.join(opts.modelsDir, 'lgbm', manifest.file));
+  const text = await readFile(path.join(opts.dir, manifest.file));
   if (sha256Buffer(text) !== manifest.sha256) throw new Error(`models/lgbm/${manifest.file} does not match its manifest's sha256`);
   const model = loadModel(text.toString('utf8'));
   const { valid } = stratifiedSplit(listLabelledImages(opts.dataDir), split.valid_fraction, split.seed);
