@@ -104,7 +104,14 @@ export class ModelControl {
     const next = await decide(cur);
     let prepareId = '';
     if (incoming !== undefined && !versionsInUse(cur).includes(incoming)) prepareId = await this.prepare(type, incoming);
-    const state = await this.store.commit(type, cur.revision, next, prepareId);
+    let state: ModelState;
+    try {
+      state = await this.store.commit(type, cur.revision, next, prepareId);
+    } catch (err) {
+      // Lost to a concurrent change: the actors need not keep the version loaded for us any more.
+      if (prepareId) await this.store.cancelPrepare(type, { version: incoming!, id: prepareId }).catch(() => undefined);
+      throw err;
+    }
     return { type, state, ...(await this.waitForSwitch(type, state)) };
   }
 
