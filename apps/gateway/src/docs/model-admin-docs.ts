@@ -1,20 +1,11 @@
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
-import { CanaryBodySchema, ErrorCode, ModelChangeSchema, ModelListingSchema, PromoteBodySchema, ShadowBodySchema, ValidationReportSchema } from '@cataract/contracts';
+import { CanaryBodySchema, ErrorCode, MODEL_STORE_ERROR_CODES, ModelChangeSchema, ModelListingSchema, PromoteBodySchema, ShadowBodySchema, ValidationReportSchema } from '@cataract/contracts';
 import { z } from 'zod';
 import { modelChangeExample, modelListingExample, validationReportExample } from './model-admin-examples';
 
 /** What the admin model routes can answer besides their own result. */
 const ADMIN_ERRORS: ErrorCode[] = ['bad_request', 'unauthorized', 'forbidden', 'unknown_model_type', 'unknown_version', 'redis_unavailable', 'internal_error'];
-const CHANGE_ERRORS: ErrorCode[] = [
-  ...ADMIN_ERRORS,
-  'invalid_manifest',
-  'checksum_mismatch',
-  'unsupported_feature_set',
-  'warmup_failed',
-  'no_previous_version',
-  'state_conflict',
-  'actors_not_ready',
-];
+const CHANGE_ERRORS: ErrorCode[] = [...new Set([...ADMIN_ERRORS, ...MODEL_STORE_ERROR_CODES])];
 
 export interface AdminDocHelpers {
   errors(codes: readonly ErrorCode[]): Record<string, ResponseConfig>;
