@@ -1,11 +1,11 @@
 import { EnsembleResponseSchema, PredictionResponseSchema } from '@cataract/contracts';
 import { extractLgbmFeatures } from '@cataract/imaging';
-import { postImage } from '../support/http';
-import { fixtureProbability, LgbmFixture, writeLgbmFixture } from '../support/models';
-import { colourRamp, OnnxFixture, solidPng, writeOnnxFixture } from '../support/onnx-models';
-import { freePort } from '../support/ports';
-import { assertBuilt, HealthBody, ManagedProcess, spawnActor, spawnGateway, waitForHealth } from '../support/processes';
-import { RedisServer, redisServerAvailable, startRedis } from '../support/redis';
+import { postImage } from '@cataract/test-support/http';
+import { fixtureProbability, LgbmFixture, writeLgbmFixture } from '@cataract/test-support/models';
+import { colourRamp, OnnxFixture, solidPng, writeOnnxFixture } from '@cataract/test-support/onnx-models';
+import { freePort } from '@cataract/test-support/ports';
+import { assertBuilt, HealthBody, ManagedProcess, spawnActor, spawnGateway, waitForHealth } from '@cataract/test-support/processes';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;
 

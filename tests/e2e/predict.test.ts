@@ -1,11 +1,11 @@
 import { JOB_DEFAULTS, PredictionResponseSchema } from '@cataract/contracts';
 import { extractLgbmFeatures } from '@cataract/imaging';
 import { Redis } from 'ioredis';
-import { TestCluster, startCluster } from '../support/cluster';
-import { postImage } from '../support/http';
-import { fixtureProbability, LgbmFixture, writeLgbmFixture } from '../support/models';
-import { eyePhotos, EyeLabel } from '../support/photos';
-import { RedisServer, redisServerAvailable, startRedis } from '../support/redis';
+import { TestCluster, startCluster } from '@cataract/test-support/cluster';
+import { postImage } from '@cataract/test-support/http';
+import { fixtureProbability, LgbmFixture, writeLgbmFixture } from '@cataract/test-support/models';
+import { eyePhotos, EyeLabel } from '@cataract/test-support/photos';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;
 

@@ -1,6 +1,6 @@
 import type { ModelType } from '@cataract/contracts';
-import { summarize } from '../support/load';
-import { activeJobsByWorker, jobStates } from '../support/redis-inspect';
+import { summarize } from '@cataract/test-support/load';
+import { activeJobsByWorker, jobStates } from '@cataract/test-support/redis-inspect';
 import { ActorProcess, FaultCluster } from './harness/fault-cluster';
 import { DEFAULT_DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, sleep, warmUp, useFaultCluster } from './harness/scenario';
 

@@ -1,6 +1,6 @@
-import { summarize } from '../support/load';
-import { isAlive, tcpConnectionsOf } from '../support/proc-inspect';
-import { waitForHealth } from '../support/processes';
+import { summarize } from '@cataract/test-support/load';
+import { isAlive, tcpConnectionsOf } from '@cataract/test-support/proc-inspect';
+import { waitForHealth } from '@cataract/test-support/processes';
 import { FaultCluster } from './harness/fault-cluster';
 import { DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, sleep, warmUp, useFaultCluster } from './harness/scenario';
 
@@ -94,11 +94,11 @@ describeFaults('fault 4: SIGKILL a gateway worker under load', {}, () => {
     // connection to the first free worker. A client that reconnects the instant its connection to
     // the victim broke can be handed to the victim before the primary has seen it die: that
     // handoff is never acknowledged, and the primary keeps the socket open, so the one request
-    // sent on it waits until its client gives up (seen once in 9 runs of this test on 2026-11-27).
+    // sent on it waits until its client gives up (seen once in 9 runs of this test).
     // Such a connection is identified exactly: the primary, which otherwise holds a client
     // connection only for the milliseconds of a handoff, held it for over a second during the run
     // (watched from the kill: by the end of the run its client may have timed out and closed it,
-    // which a single look afterwards missed in 3 of 3 runs beside another suite, 2026-11-27), or
+    // which a single look afterwards missed in 3 of 3 runs beside another suite), or
     // still holds it now. Any other hang fails the test.
     lookAtPrimary();
     const handedToTheDead = new Set([...heldByPrimary, ...primaryHolds.keys()]);

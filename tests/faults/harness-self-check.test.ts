@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { createServer, connect, Socket } from 'node:net';
 import { BULL_PREFIX, KEY_NAMESPACE, redisKeys } from '@cataract/contracts';
 import { Redis } from 'ioredis';
-import { childPids, isAlive, processesWithMarker, rssBytes, tcpConnectionsOf } from '../support/proc-inspect';
-import { keyCensus } from '../support/redis-inspect';
-import { RedisServer, redisServerAvailable, startRedis } from '../support/redis';
+import { childPids, isAlive, processesWithMarker, rssBytes, tcpConnectionsOf } from '@cataract/test-support/proc-inspect';
+import { keyCensus } from '@cataract/test-support/redis-inspect';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { keyProblems } from './harness/invariants';
 
 /**

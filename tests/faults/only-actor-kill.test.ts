@@ -1,7 +1,7 @@
 import { HEARTBEAT } from '@cataract/contracts';
-import { Sample, summarize } from '../support/load';
-import { isAlive } from '../support/proc-inspect';
-import { waitForHealth } from '../support/processes';
+import { Sample, summarize } from '@cataract/test-support/load';
+import { isAlive } from '@cataract/test-support/proc-inspect';
+import { waitForHealth } from '@cataract/test-support/processes';
 import { DEADLINE_MS, describeFaults, expectCleanAfter, FAST_MS, hangs, load, ScenarioReport, sleep, warmUp, useFaultCluster } from './harness/scenario';
 
 /**

@@ -1,5 +1,5 @@
-import { Sample, summarize } from '../support/load';
-import { isAlive } from '../support/proc-inspect';
+import { Sample, summarize } from '@cataract/test-support/load';
+import { isAlive } from '@cataract/test-support/proc-inspect';
 import { DEADLINE_MS, describeFaults, expectCleanAfter, FAST_MS, hangs, load, ScenarioReport, sleep, warmUp, useFaultCluster } from './harness/scenario';
 
 const OUTAGE_MS = 5000;

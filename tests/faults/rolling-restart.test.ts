@@ -1,7 +1,7 @@
 import type { ModelType } from '@cataract/contracts';
-import { summarize } from '../support/load';
-import { waitForHealth } from '../support/processes';
-import { isAlive } from '../support/proc-inspect';
+import { summarize } from '@cataract/test-support/load';
+import { waitForHealth } from '@cataract/test-support/processes';
+import { isAlive } from '@cataract/test-support/proc-inspect';
 import { ActorProcess } from './harness/fault-cluster';
 import { DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, sleep, warmUp, useFaultCluster } from './harness/scenario';
 

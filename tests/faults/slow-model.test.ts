@@ -1,5 +1,5 @@
-import { summarize } from '../support/load';
-import { keyCensus, unfinishedJobs } from '../support/redis-inspect';
+import { summarize } from '@cataract/test-support/load';
+import { keyCensus, unfinishedJobs } from '@cataract/test-support/redis-inspect';
 import { DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, warmUp, useFaultCluster } from './harness/scenario';
 
 /** Each inference of the slow actor takes this much longer than it should: past any request's deadline. */

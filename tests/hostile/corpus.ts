@@ -1,7 +1,7 @@
 import { createDeflate } from 'node:zlib';
 import type { ErrorCode } from '@cataract/contracts';
 import sharp from 'sharp';
-import type { UploadPart } from '../support/http';
+import type { UploadPart } from '@cataract/test-support/http';
 import { jpegFrameHeader, PNG_SIGNATURE, pngChunk, pngIhdr } from './containers';
 import { prng } from './prng';
 

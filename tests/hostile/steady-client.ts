@@ -1,5 +1,5 @@
 import { PredictionResponseSchema } from '@cataract/contracts';
-import { postImage } from '../support/http';
+import { postImage } from '@cataract/test-support/http';
 
 export interface SteadyClient {
   /** Stop after the request in flight; resolves with every status seen (a string for network errors). */

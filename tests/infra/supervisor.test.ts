@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { freePort, probeRedis } from '../../apps/supervisor/src/redis-bootstrap';
 import { REDIS_SERVER, startTestRedis, type TestRedis } from '../../apps/supervisor/test/helpers/redis-server';
-import { isAlive } from '../support/proc-inspect';
+import { isAlive } from '@cataract/test-support/proc-inspect';
 import { SupervisorProcess, waitFor } from './helpers/supervisor-process';
 
 const withRedis = REDIS_SERVER ? describe : describe.skip;

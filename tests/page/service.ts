@@ -8,7 +8,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../support/ports';
+import { freePort } from '@cataract/test-support/ports';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const SUPERVISOR_MAIN = join(REPO_ROOT, 'apps', 'supervisor', 'dist', 'main.js');

@@ -30,6 +30,9 @@ describe('docker-compose.yml and the production settings', () => {
     expect(Object.keys(gateway.environment ?? {})).toEqual(
       expect.arrayContaining([
         'API_KEYS',
+        'ADMIN_KEYS',
+        'MAX_INFLIGHT_PER_CLIENT',
+        'AUTH_FAILURES_PER_MINUTE',
         'RATE_LIMIT_PER_MINUTE',
         'CORS_ORIGINS',
         'TRUST_PROXY',
@@ -45,6 +48,9 @@ describe('docker-compose.yml and the production settings', () => {
     );
     const c = loadConfig(resolved(gateway.environment));
     expect(c.apiKeys).toEqual([]); // auth off unless API_KEYS is set (the gateway warns loudly)
+    expect(c.adminKeys).toEqual([]);
+    expect(c.maxInFlightPerClient).toBe(64);
+    expect(c.authFailuresPerMinute).toBe(30);
     expect(c.corsOrigins).toEqual([]);
     expect(c.trustProxy).toBe(false);
     expect(c.dashboard).toEqual({ basic: undefined, readOnly: true });
@@ -58,9 +64,11 @@ describe('docker-compose.yml and the production settings', () => {
     const c = loadConfig(
       resolved(gateway.environment, {
         API_KEYS: 'one,two',
+        ADMIN_KEYS: 'ops-key',
+        MAX_INFLIGHT_PER_CLIENT: '16',
         RATE_LIMIT_PER_MINUTE: '120',
         CORS_ORIGINS: 'https://clinic.example',
-        TRUST_PROXY: '1',
+        TRUST_PROXY: '172.31.255.2',
         DASHBOARD_USER: 'ops',
         DASHBOARD_PASSWORD: 'pw',
         SAVE_UPLOADS: 'false',
@@ -69,9 +77,11 @@ describe('docker-compose.yml and the production settings', () => {
     );
     expect(c).toMatchObject({
       apiKeys: ['one', 'two'],
+      adminKeys: ['ops-key'],
+      maxInFlightPerClient: 16,
       rateLimitPerMinute: 120,
       corsOrigins: ['https://clinic.example'],
-      trustProxy: 1,
+      trustProxy: ['172.31.255.2'],
       dashboard: { basic: { user: 'ops', password: 'pw' }, readOnly: true },
       saveUploads: false,
       customerDataMaxDays: 7,
@@ -87,6 +97,18 @@ describe('docker-compose.yml and the production settings', () => {
       expect(env.LOG_DIR).toBe('/app/logs');
       expect(loadActorConfig(['--model', env.ACTOR_MODEL], env).logDir).toBe('/app/logs');
     }
+  });
+
+  it('trusts X-Forwarded-For from nginx alone: its fixed address on the edge network, inside that network\'s subnet', () => {
+    const raw = compose as unknown as {
+      services: Record<string, { networks?: unknown }>;
+      networks: { edge: { ipam: { config: Array<{ subnet: string }> } } };
+    };
+    const nginx = raw.services.nginx.networks as { edge: { ipv4_address: string } };
+    expect(raw.networks.edge.ipam.config[0].subnet).toBe('172.31.255.0/24');
+    expect(nginx.edge.ipv4_address).toBe('172.31.255.2');
+    expect(raw.services.gateway.networks).toEqual(['default', 'edge']);
+    expect(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')).toContain(`TRUST_PROXY=${nginx.edge.ipv4_address} docker compose --profile lb`);
   });
 
   it('gives the gateway longer to stop than it takes to drain', () => {

@@ -9,16 +9,17 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCluster, TestCluster } from '../support/cluster';
-import { LgbmFixture, writeLgbmFixture } from '../support/models';
-import { eyePhotos } from '../support/photos';
-import { RedisServer, redisServerAvailable, startRedis } from '../support/redis';
+import { startCluster, TestCluster } from '@cataract/test-support/cluster';
+import { LgbmFixture, writeLgbmFixture } from '@cataract/test-support/models';
+import { eyePhotos } from '@cataract/test-support/photos';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { jsonLines, postFresh, sample } from './support/fresh-post';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;
 
 const KEY_A = 'prod-test-key-alpha-7f3c';
 const KEY_B = 'prod-test-key-bravo-91d2';
+const ADMIN = 'prod-test-admin-c44e';
 const keyId = (k: string) => createHash('sha256').update(k).digest('hex').slice(0, 8);
 const LIMIT = 25;
 
@@ -53,6 +54,7 @@ maybe('production surface on the real processes (4 gateway workers, API keys, ra
       gatewayEnv: {
         GATEWAY_WORKERS: '4',
         API_KEYS: `${KEY_A},${KEY_B}`,
+        ADMIN_KEYS: ADMIN,
         RATE_LIMIT_PER_MINUTE: String(LIMIT),
         CORS_ORIGINS: 'https://clinic.example',
         SAVE_UPLOADS: 'true',
@@ -70,7 +72,7 @@ maybe('production surface on the real processes (4 gateway workers, API keys, ra
     for (const d of [dataDir, logDir]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
-  it('predict needs a key: 401 without, 403 wrong, 200 with X-API-Key or Bearer; /health needs none', async () => {
+  it('predict needs a client key: 401 without, 403 wrong, 200 with X-API-Key or Bearer; /health needs none and says only ok', async () => {
     const none = await predict({});
     expect(none.status).toBe(401);
     expect(none.body.error.code).toBe('unauthorized');
@@ -82,7 +84,11 @@ maybe('production surface on the real processes (4 gateway workers, API keys, ra
     PredictionResponseSchema.parse(a.body);
     expect(a.body).not.toHaveProperty('timings'); // actor timings stay inside the cluster
     expect((await predict({ Authorization: `Bearer ${KEY_B}` })).status).toBe(200);
-    expect((await get('/health')).status).toBe(200);
+    const health = await get('/health');
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', timestamp: expect.any(String) });
+    const detail = (await (await get('/health', { 'X-API-Key': ADMIN })).json()) as { actors: { lgbm: Array<{ pid: number }> } };
+    expect(detail.actors.lgbm[0].pid).toBe(cluster.actors[0].child.pid);
   });
 
   it(`rate limit is exact across the 4 workers: ${LIMIT} per minute per key, then 429 with Retry-After`, async () => {
@@ -107,7 +113,8 @@ maybe('production surface on the real processes (4 gateway workers, API keys, ra
 
   it('/metrics sums every worker: request counts, rejections by reason, actor timings, live actors', async () => {
     expect((await get('/metrics')).status).toBe(401);
-    const r = await get('/metrics', { 'X-API-Key': KEY_A });
+    expect((await get('/metrics', { 'X-API-Key': KEY_A })).status).toBe(403); // client keys never read it
+    const r = await get('/metrics', { 'X-API-Key': ADMIN });
     expect(r.status).toBe(200);
     const text = await r.text();
     expect(text).toMatch(/^# TYPE cataract_http_requests_total counter$/m);
@@ -116,7 +123,7 @@ maybe('production surface on the real processes (4 gateway workers, API keys, ra
     expect(sample(text, 'cataract_http_requests_total{method="POST",route="/predict_lgbm",status="429"}')).toBe(30 - LIMIT + 1);
     expect(sample(text, 'cataract_rejected_requests_total{reason="rate_limited",status="429"}')).toBe(30 - LIMIT + 1);
     expect(sample(text, 'cataract_rejected_requests_total{reason="unauthorized",status="401"}')).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'cataract_rejected_requests_total{reason="forbidden",status="403"}')).toBe(1);
+    expect(sample(text, 'cataract_rejected_requests_total{reason="forbidden",status="403"}')).toBe(2); // the wrong key, the client key on /metrics
     // published by the actor in each job's result
     expect(sample(text, 'cataract_queue_wait_seconds_count{model="lgbm"}')).toBe(ok);
     expect(sample(text, 'cataract_inference_seconds_count{model="lgbm"}')).toBe(ok);
@@ -141,13 +148,15 @@ maybe('production surface on the real processes (4 gateway workers, API keys, ra
     expect(pre.headers.get('access-control-allow-headers')).toMatch(/x-api-key/i);
   });
 
-  it('the queue dashboard is behind the key (or basic auth with the key)', async () => {
+  it('the queue dashboard is for the admin key (or basic auth with it), never a client key', async () => {
     expect((await get('/admin/queues')).status).toBe(401);
     expect((await get('/admin/queues', { 'X-API-Key': 'nope' })).status).toBe(403);
-    const page = await get('/admin/queues', { 'X-API-Key': KEY_A });
+    expect((await get('/admin/queues/api/queues', { 'X-API-Key': KEY_A })).status).toBe(403);
+    expect((await get('/admin/queues/api/queues', { Authorization: `Basic ${Buffer.from(`ops:${KEY_B}`).toString('base64')}` })).status).toBe(403);
+    const page = await get('/admin/queues', { 'X-API-Key': ADMIN });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('/admin/queues/');
-    const basic = `Basic ${Buffer.from(`ops:${KEY_B}`).toString('base64')}`;
+    const basic = `Basic ${Buffer.from(`ops:${ADMIN}`).toString('base64')}`;
     const api = await get('/admin/queues/api/queues', { Authorization: basic });
     expect(api.status).toBe(200);
     const body = (await api.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
@@ -183,7 +192,7 @@ maybe('production surface on the real processes (4 gateway workers, API keys, ra
     // no key anywhere on disk: not in the records, not in the logs
     for (const f of [...files, ...readdirSync(logDir).map((l) => join(logDir, l))]) {
       const text = readFileSync(f).toString('latin1');
-      expect({ f, leaks: text.includes(KEY_A) || text.includes(KEY_B) }).toEqual({ f, leaks: false });
+      expect({ f, leaks: text.includes(KEY_A) || text.includes(KEY_B) || text.includes(ADMIN) }).toEqual({ f, leaks: false });
     }
   });
 

@@ -5,11 +5,11 @@
 import { BULL_PREFIX, QUEUE_NAMES } from '@cataract/contracts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { startCluster, TestCluster } from '../support/cluster';
-import { LgbmFixture, writeLgbmFixture } from '../support/models';
-import { eyePhotos } from '../support/photos';
-import { actorCount, waitForHealth } from '../support/processes';
-import { RedisServer, redisServerAvailable, startRedis } from '../support/redis';
+import { startCluster, TestCluster } from '@cataract/test-support/cluster';
+import { LgbmFixture, writeLgbmFixture } from '@cataract/test-support/models';
+import { eyePhotos } from '@cataract/test-support/photos';
+import { actorCount, waitForHealth } from '@cataract/test-support/processes';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { postFresh } from './support/fresh-post';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;

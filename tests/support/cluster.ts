@@ -32,6 +32,9 @@ export async function startCluster(opts: ClusterOptions): Promise<TestCluster> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const common = { REDIS_URL: opts.redisUrl, MODELS_DIR: opts.modelsDir };
+  // with credentials configured, /health lists the actors to an operator only
+  const admin = opts.gatewayEnv?.ADMIN_KEYS?.split(',')[0].trim();
+  const headers: Record<string, string> = admin ? { 'X-API-Key': admin } : {};
   const actors: ManagedProcess[] = [];
   const spawnOne = () => {
     const a = spawnActor('lgbm', { ...common, ...opts.actorEnv });
@@ -50,11 +53,11 @@ export async function startCluster(opts: ClusterOptions): Promise<TestCluster> {
     async addActor(env = {}) {
       const a = spawnActor('lgbm', { ...common, ...opts.actorEnv, ...env });
       actors.push(a);
-      await waitForHealth(base, (h) => (h.actors.lgbm ?? []).some((x) => x.pid === a.pid), { processes: [gateway, a], timeoutMs: 60000 });
+      await waitForHealth(base, (h) => (h.actors.lgbm ?? []).some((x) => x.pid === a.pid), { processes: [gateway, a], timeoutMs: 60000, headers });
       return a;
     },
     async health() {
-      return (await fetch(`${base}/health`)).json() as Promise<HealthBody>;
+      return (await fetch(`${base}/health`, { headers })).json() as Promise<HealthBody>;
     },
     async stop() {
       await Promise.all(all().map((p) => p.stop()));
@@ -62,7 +65,7 @@ export async function startCluster(opts: ClusterOptions): Promise<TestCluster> {
     logs: () => all().map((p) => `--- ${p.name} (${p.pid})\n${p.output().slice(-4000)}`).join('\n'),
   };
   try {
-    await waitForHealth(base, (h) => h.status === 'ok' && actorCount(h) === live().length, { processes: all(), timeoutMs: 90000 });
+    await waitForHealth(base, (h) => h.status === 'ok' && actorCount(h) === live().length, { processes: all(), timeoutMs: 90000, headers });
   } catch (err) {
     await cluster.stop();
     throw err;

@@ -34,7 +34,7 @@ export function spawnNode(name: string, script: string, args: string[], env: Rec
     cwd: REPO_ROOT,
     // A short warm-up: the suites start dozens of clusters, and the full one (300 loopback uploads
     // per gateway worker, 120 predictions per lgbm actor) made a whole `npx jest` run take 419 s,
-    // against 298 s with the actor warm-up alone and 339 s with these (2026-11-27, one machine). The
+    // against 298 s with the actor warm-up alone and 339 s with these (one machine). The
     // warm-up path still runs in every process; its defaults run in tests/infra (npm start) and
     // are measured by bench/load/warmup.mjs.
     env: { ...process.env, LOG_LEVEL: 'warn', GATEWAY_WARMUP_REQUESTS: '30', ACTOR_WARMUP_RUNS: '3', ...env },
@@ -98,11 +98,14 @@ export interface HealthBody {
   actors_available: number;
 }
 
-/** Polls GET /health until `accept(body)` holds; throws with the processes' output on timeout. */
+/**
+ * Polls GET /health until `accept(body)` holds; throws with the processes' output on timeout.
+ * With credentials configured the actors are listed to an operator only: pass an admin key in `headers`.
+ */
 export async function waitForHealth(
   baseUrl: string,
   accept: (h: HealthBody) => boolean,
-  opts: { timeoutMs?: number; processes?: ManagedProcess[] } = {},
+  opts: { timeoutMs?: number; processes?: ManagedProcess[]; headers?: Record<string, string> } = {},
 ): Promise<HealthBody> {
   const end = Date.now() + (opts.timeoutMs ?? 30000);
   let last = 'no answer';
@@ -111,7 +114,7 @@ export async function waitForHealth(
       if (p.child.exitCode !== null) throw new Error(`${p.name} exited with ${p.child.exitCode}:\n${p.output()}`);
     }
     try {
-      const r = await fetch(`${baseUrl}/health`);
+      const r = await fetch(`${baseUrl}/health`, { headers: opts.headers });
       const body = (await r.json()) as HealthBody;
       last = JSON.stringify(body);
       if (accept(body)) return body;

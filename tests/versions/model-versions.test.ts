@@ -1,5 +1,5 @@
-import { summarize } from '../support/load';
-import { waitForHealth } from '../support/processes';
+import { summarize } from '@cataract/test-support/load';
+import { waitForHealth } from '@cataract/test-support/processes';
 import { DEFAULT_DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, sleep, useFaultCluster, warmUp } from '../faults/harness/scenario';
 import { CliResult, modelsCli } from './models-cli';
 import { inPhase, Phase, versionViolations } from './phases';

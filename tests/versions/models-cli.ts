@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../support/processes';
+import { REPO_ROOT } from '@cataract/test-support/processes';
 
 export interface CliResult {
   code: number;

@@ -1,4 +1,4 @@
-import type { Sample } from '../support/load';
+import type { Sample } from '@cataract/test-support/load';
 
 /**
  * What the answers must say between state changes. A phase starts when the command that made its

@@ -1,104 +1,125 @@
 /**
- * node tools/dist/choose-ensemble-weights.js [--criterion accuracy|log_loss] [--step 0.05] ...
- * Chooses the ensemble's default weights on the validation split both models held out: clip's
- * recorded per-photo predictions (models/clip/validation-predictions.json) joined with lgbm's,
- * recomputed from the committed model, as stored and re-encoded (256 px, q85). Writes
- * models/ensemble.json (weights, how they were chosen, every grid point's metrics), which the
- * gateway reads as its default (env ENSEMBLE_WEIGHTS overrides).
+ * node tools/dist/choose-ensemble-weights.js (npm run train:ensemble)
+ * Chooses the ensemble's combiner and cascade band on the members' out-of-fold predictions
+ * (models/{lgbm,clip}/oof-predictions.json, written by train:lgbm and train:clip with the same folds):
+ * each candidate (lgbm alone, clip alone, weighted mean, logit stacking) is scored out of fold by
+ * refitting it inside the cross-validation (ensemble/evaluate.ts); the best combiner that matches or
+ * beats the best member in accuracy and AUC wins, else the best member alone. The cascade band is the
+ * narrowest that scores at least as well as always asking both. Writes models/ensemble.json (read by
+ * the gateway), models/ensemble.md and models/ensemble-reliability.png.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { OnnxManifestSchema } from '@cataract/contracts';
+import { readFile } from 'node:fs/promises';
 import { defaultVersionDir } from '@cataract/model-store';
-import { defaultDataDir, parseCli, repoRoot, runCli, UsageError, writeFileAtomic, numberOption, intOption } from './common';
-import { lgbmValidationPredictions, REENCODE_256 } from './ensemble/lgbm-validation';
-import type { ValidationPrediction } from './lgbm/predictions-file';
-import { cascadeReport, chooseWeights, Criterion, evaluateGrid, JoinedPrediction, SetScore } from './ensemble/weight-grid';
+import { parseCli, repoRoot, runCli, writeFileAtomic, reproduceCommand } from './common';
+import { readOofFile, type OofFile } from './cv/oof-file';
+import { reliabilityDiagram } from './cv/report';
+import { fmtNum, fmtPct } from './cv/summary';
+import { COMBINER_KINDS, fitCombiner, type CombinerKind } from './ensemble/combiners';
+import { cascade, nestedPredictions, planOf, score, type CascadeScore, type JoinedPhoto, type Nested, type Scored } from './ensemble/evaluate';
+import { renderEnsembleCard } from './ensemble/card';
 
 const CLI = {
-  data: { type: 'string', description: 'photos the models were trained on: DIR/{cataract,normal}/*', default: path.relative(process.cwd(), defaultDataDir) || '.' },
   models: { type: 'string', description: 'MODELS_DIR with lgbm/ and clip/', default: path.relative(process.cwd(), path.join(repoRoot, 'models')) || '.' },
   out: { type: 'string', description: 'where to write the choice', default: path.relative(process.cwd(), path.join(repoRoot, 'models', 'ensemble.json')) },
-  criterion: { type: 'string', description: 'accuracy (highest; ties by AUC, then log-loss) or log_loss (lowest)', default: 'accuracy' },
-  step: { type: 'string', description: 'grid step of the clip weight', default: '0.05' },
-  band: { type: 'string', description: 'cascade band reported for the chosen weights', default: '0.2-0.8' },
-  concurrency: { type: 'string', description: 'photos decoded in parallel', default: '4' },
 } as const;
 
 const THRESHOLD = 0.5;
+const BAND_LO = [0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5];
+const BAND_HI = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 1];
 
 async function main(): Promise<void> {
   const o = parseCli('node tools/dist/choose-ensemble-weights.js', CLI);
   if (!o) return;
-  const criterion = o.criterion as Criterion;
-  if (criterion !== 'log_loss' && criterion !== 'accuracy') throw new UsageError(`--criterion must be log_loss or accuracy, got "${o.criterion}"`);
-  const step = numberOption('step', o.step, 0.05);
-  const band = o.band.split('-').map(Number) as [number, number];
-  if (band.length !== 2 || !(band[0] >= 0 && band[0] <= band[1] && band[1] <= 1)) throw new UsageError(`--band must be lo-hi within [0, 1], got "${o.band}"`);
-  const dataDir = path.resolve(o.data);
   const modelsDir = path.resolve(o.models);
+  const files = {
+    lgbm: await readMember(modelsDir, 'lgbm'),
+    clip: await readMember(modelsDir, 'clip'),
+  };
+  const rows = join(files.lgbm, files.clip);
+  const cv = files.lgbm.cross_validation;
+  const plan = planOf(rows, cv.k, cv.seed);
+  console.log(`${rows.length} photos out of fold from lgbm ${files.lgbm.model} and clip ${files.clip.model}; ${cv.k}-fold x ${cv.repeats}`);
 
-  const clipDir = defaultVersionDir(modelsDir, 'clip');
-  if (!clipDir) throw new UsageError(`no clip model in ${modelsDir}`);
-  const clipManifest = OnnxManifestSchema.parse(JSON.parse(await readFile(path.join(clipDir, 'manifest.json'), 'utf8')));
-  const clipFile = JSON.parse(await readFile(path.join(clipDir, 'validation-predictions.json'), 'utf8')) as { model: string; predictions: ValidationPrediction[] };
-  if (clipFile.model !== clipManifest.version) throw new Error(`clip validation-predictions.json is for ${clipFile.model}, the manifest serves ${clipManifest.version}`);
-  console.log(`clip ${clipManifest.version}: ${clipFile.predictions.length} recorded validation predictions`);
-  const lgbm = await lgbmValidationPredictions({ dataDir, modelsDir, concurrency: intOption('concurrency', o.concurrency, 4) });
-  console.log(`lgbm ${lgbm.version}: ${lgbm.predictions.length} validation predictions (${lgbm.source}; their metrics match its manifest)`);
-
-  const rows = join(lgbm.predictions, clipFile.predictions);
-  const grid = evaluateGrid(rows, step, THRESHOLD);
-  const chosen = chooseWeights(grid, criterion);
-  const other = chooseWeights(grid, criterion === 'accuracy' ? 'log_loss' : 'accuracy');
-  const cascade = cascadeReport(rows, chosen.weights, band, THRESHOLD);
-
-  const fmt = (s: SetScore) => `logloss ${s.log_loss.toFixed(4)} acc ${(s.accuracy * 100).toFixed(2)}% auc ${s.auc.toFixed(4)}`;
-  console.log('w_lgbm w_clip | plain                                  | re-encoded 256');
-  for (const g of grid) {
-    const mark = g === chosen ? ' <- chosen' : '';
-    console.log(`${g.weights.lgbm.toFixed(2).padStart(6)} ${g.weights.clip.toFixed(2).padStart(6)} | ${fmt(g.plain)} | ${fmt(g.reencoded)}${mark}`);
+  const nested = {} as Record<CombinerKind, Nested>;
+  const scored = {} as Record<CombinerKind, Scored>;
+  for (const kind of COMBINER_KINDS) {
+    nested[kind] = nestedPredictions(kind, rows, plan);
+    scored[kind] = score(nested[kind], rows, plan, THRESHOLD);
+    const s = scored[kind];
+    console.log(`  ${kind.padEnd(5)}: accuracy ${fmtPct(s.plain.per_repeat.accuracy)} AUC per fold ${fmtNum(s.plain.per_fold.auc)} log-loss ${fmtNum(s.plain.per_repeat.log_loss)} ECE ${fmtNum(s.plain.per_repeat.ece)} | 256 px: accuracy ${fmtPct(s.reencoded_256.per_repeat.accuracy)}`);
   }
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  console.log(`the other criterion (${criterion === 'accuracy' ? 'log_loss' : 'accuracy'}) would choose lgbm=${other.weights.lgbm} clip=${other.weights.clip}`);
-  console.log(`cascade ${band.join('-')} with the chosen weights: clip asked for ${pct(cascade.plain.clip_call_rate)} (plain) / ${pct(cascade.reencoded.clip_call_rate)} (re-encoded) of photos; ${fmt(cascade.plain)} | ${fmt(cascade.reencoded)}`);
+  const acc = (k: CombinerKind) => scored[k].plain.per_repeat.accuracy.mean;
+  // AUC per held-out fold: pooling folds would also rank photos across fold models fitted on different photos.
+  const auc = (k: CombinerKind) => scored[k].plain.per_fold.auc.mean;
+  const loss = (k: CombinerKind) => scored[k].plain.per_repeat.log_loss.mean;
+  const better = (a: CombinerKind, b: CombinerKind) => acc(a) - acc(b) || auc(a) - auc(b) || loss(b) - loss(a);
+  const bestMember = (['lgbm', 'clip'] as const).reduce((a, b) => (better(b, a) > 0 ? b : a));
+  const floor = { accuracy: Math.max(acc('lgbm'), acc('clip')), auc: Math.max(auc('lgbm'), auc('clip')) };
+  const eligible = (['mean', 'logit'] as const).filter((k) => acc(k) >= floor.accuracy && auc(k) >= floor.auc);
+  const chosen: CombinerKind = eligible.length ? eligible.reduce((a, b) => (better(b, a) > 0 ? b : a)) : bestMember;
+  const verdict = eligible.length
+    ? `${chosen} matches or beats both members out of fold (accuracy and AUC)`
+    : `no combiner matched the best member in both accuracy and AUC out of fold: the ensemble trusts ${bestMember} alone`;
+  console.log(`chosen: ${chosen} (${verdict})`);
 
-  const command = `node tools/dist/choose-ensemble-weights.js${process.argv.length > 2 ? ' ' + process.argv.slice(2).join(' ') : ''}`;
+  const bands: CascadeScore[] = [];
+  for (const lo of BAND_LO) for (const hi of BAND_HI) if (lo <= hi) bands.push(cascade(nested[chosen], rows, plan, [lo, hi], THRESHOLD));
+  const always = scored[chosen].plain.per_repeat;
+  const ok = bands.filter((b) => b.plain.per_repeat.accuracy.mean >= always.accuracy.mean && b.plain.per_fold.auc.mean >= floor.auc);
+  const band = (ok.length ? ok : bands.filter((b) => b.band[0] === 0 && b.band[1] === 1)).reduce((a, b) => (b.clip_call_rate < a.clip_call_rate ? b : a));
+  console.log(`cascade band ${band.band.join('-')}: clip asked for ${(band.clip_call_rate * 100).toFixed(1)} % of photos; accuracy ${fmtPct(band.plain.per_repeat.accuracy)} AUC per fold ${fmtNum(band.plain.per_fold.auc)}`);
+
+  // The served combiner: fitted on every repeat's out-of-fold predictions pooled.
+  const pooled = rows.flatMap((x) => x.lgbm.p.map((_, r) => ({ p: { lgbm: x.lgbm.p[r], clip: x.clip.p[r] }, y: x.label })));
+  const fitted = fitCombiner(chosen, pooled.map((x) => x.p), pooled.map((x) => x.y));
+  const command = reproduceCommand('train:ensemble');
   const out = {
-    weights: chosen.weights,
+    weights: fitted.weights,
     threshold: THRESHOLD,
-    criterion,
+    combiner: fitted.combiner,
+    cascade_band: band.band,
+    chosen,
+    verdict,
     method:
-      `grid over w_clip in 0..1 step ${step} (w_lgbm = 1 - w_clip), P(cataract) = w_lgbm * p_lgbm + w_clip * p_clip; ` +
-      `chosen by ${criterion === 'log_loss' ? 'lowest log-loss' : 'highest accuracy (ties: higher AUC, then lower log-loss)'} on the validation photos as stored and ` +
-      `re-encoded (${REENCODE_256.longSide} px, JPEG q${REENCODE_256.quality}) pooled; ties go to the larger lgbm weight. ` +
-      'The same photos choose and score the weights, so the chosen row is optimistic.',
-    models: { lgbm: lgbm.version, clip: clipManifest.version },
-    predictions: { lgbm: lgbm.source === 'recorded' ? 'models/lgbm/validation-predictions.json' : 'recomputed from models/lgbm/model.txt', clip: 'models/clip/validation-predictions.json' },
-    data: { dir: path.relative(repoRoot, dataDir), validation_photos: rows.length, split: { kind: 'stratified, from the lgbm manifest (clip used the same; identical photo sets checked)', ...lgbm.split } },
-    chosen: { weights: chosen.weights, plain: chosen.plain, reencoded_256: chosen.reencoded, pooled: chosen.pooled },
-    other_criterion: { criterion: criterion === 'accuracy' ? 'log_loss' : 'accuracy', weights: other.weights, pooled: other.pooled },
-    cascade,
-    grid: grid.map((g) => ({ weights: g.weights, plain: g.plain, reencoded_256: g.reencoded, pooled: g.pooled })),
+      'candidates lgbm alone, clip alone, weighted mean (clip weight 0..1 step 0.05, lowest log-loss) and logit stacking, each on the members\' calibrated out-of-fold ' +
+      'P(cataract) and scored out of fold by refitting it inside the members\' own cross-validation folds; the most accurate (ties: AUC, log-loss) combiner that matches or ' +
+      'beats the best member in mean accuracy (per repeat) and mean AUC (per held-out fold) wins, else the best member alone; fitted for serving on all out-of-fold predictions. Cascade band: the one asking clip ' +
+      'least whose accuracy is at least the always-ask accuracy and whose per-fold AUC is at least the best member\'s.',
+    models: { lgbm: files.lgbm.model, clip: files.clip.model },
+    cross_validation: files.lgbm.cross_validation,
+    candidates: Object.fromEntries(COMBINER_KINDS.map((k) => [k, scored[k]])),
+    cascade: band,
+    cascade_grid: bands.map((b) => ({ band: b.band, clip_call_rate: b.clip_call_rate, accuracy: b.plain.per_repeat.accuracy.mean, auc_per_fold: b.plain.per_fold.auc.mean })),
     date: new Date().toISOString(),
     command,
   };
   const outPath = path.resolve(o.out);
   await writeFileAtomic(outPath, JSON.stringify(out, null, 2) + '\n');
-  console.log(`chosen: lgbm=${chosen.weights.lgbm} clip=${chosen.weights.clip}; wrote ${path.relative(process.cwd(), outPath)}`);
+  const png = await reliabilityDiagram(`ensemble (${chosen}): out-of-fold, ${cv.k}-fold x ${cv.repeats}`, rows.map((x) => x.label), nested.mean.p, nested[chosen].p, ['weighted mean (nested)', `${chosen} (nested, served)`]);
+  await writeFileAtomic(path.join(path.dirname(outPath), 'ensemble-reliability.png'), png);
+  await writeFileAtomic(path.join(path.dirname(outPath), 'ensemble.md'), renderEnsembleCard({ out, scored, band, command }));
+  console.log(`wrote ${path.relative(process.cwd(), outPath)}, ensemble.md, ensemble-reliability.png`);
 }
 
-/** Photos both models predicted; the two splits must be the very same photos. */
-function join(lgbm: readonly ValidationPrediction[], clip: readonly ValidationPrediction[]): JoinedPrediction[] {
-  const byFile = new Map(clip.map((c) => [c.file, c]));
-  const missing = lgbm.filter((l) => !byFile.has(l.file)).map((l) => l.file);
-  if (missing.length > 0 || clip.length !== lgbm.length) {
-    throw new Error(`the models' validation splits differ (${missing.length} lgbm photos without a clip prediction, e.g. ${missing.slice(0, 3).join(', ')}; ${clip.length} vs ${lgbm.length})`);
-  }
-  return lgbm.map((l) => {
-    const c = byFile.get(l.file)!;
-    if (c.label !== l.label) throw new Error(`${l.file}: labels differ (${l.label} vs ${c.label})`);
-    return { file: l.file, label: l.label === 'cataract' ? 1 : 0, lgbm: { plain: l.p, reencoded: l.p_reencoded_256 }, clip: { plain: c.p, reencoded: c.p_reencoded_256 } };
+async function readMember(modelsDir: string, name: 'lgbm' | 'clip'): Promise<OofFile> {
+  const dir = defaultVersionDir(modelsDir, name);
+  if (!dir) throw new Error(`no ${name} model in ${modelsDir}`);
+  const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as { version: string };
+  const file = await readOofFile(path.join(dir, 'oof-predictions.json'));
+  if (file.model !== manifest.version) throw new Error(`${name}/oof-predictions.json is for ${file.model}, the manifest serves ${manifest.version}`);
+  return file;
+}
+
+/** The same photos with the same folds in both files, or an error naming the difference. */
+function join(lgbm: OofFile, clip: OofFile): JoinedPhoto[] {
+  const byFile = new Map(clip.predictions.map((c) => [c.file, c]));
+  if (clip.predictions.length !== lgbm.predictions.length) throw new Error(`lgbm has ${lgbm.predictions.length} photos, clip ${clip.predictions.length}`);
+  return lgbm.predictions.map((l) => {
+    const c = byFile.get(l.file);
+    if (!c) throw new Error(`${l.file}: no clip prediction`);
+    if (c.label !== l.label || c.folds.join() !== l.folds.join()) throw new Error(`${l.file}: label or folds differ between the models (train both with the same CV options)`);
+    return { file: l.file, label: l.label === 'cataract' ? 1 : 0, folds: l.folds, lgbm: { p: l.calibrated, re: l.calibrated_reencoded_256 }, clip: { p: c.calibrated, re: c.calibrated_reencoded_256 } };
   });
 }
 

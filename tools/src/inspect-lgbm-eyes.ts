@@ -1,8 +1,8 @@
 /**
  * npm run inspect:lgbm -- --out FILE.png (--predictions FILE [--wrong] | --files a.jpg,b.jpg) ...
  * Draws where the lgbm features located the eye and the pupil (lgbm/eye-overlay.ts) for the photos
- * of a predictions file (models/lgbm/validation-predictions.json, or the out-of-fold file written by
- * `npm run train:lgbm -- --oof-out FILE`), optionally only those on the wrong side of the
+ * of a predictions file (models/lgbm/oof-predictions.json, every training photo's out-of-fold
+ * P(cataract) written by `npm run train:lgbm`), optionally only those on the wrong side of the
  * threshold, or for the photos named. Photo paths are relative to --data.
  */
 import path from 'node:path';

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { intOption, numberOption, parseCli, UsageError } from '../src/common/args';
+import { intOption, numberOption, parseCli, reproduceCommand, UsageError } from '../src/common/args';
 
 const spec = {
   data: { type: 'string', description: 'data dir', default: 'd' },
@@ -48,5 +48,12 @@ describe('runCli (through a built tool, as `npm run` starts it)', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/ENOENT[^]*no-such-photo\.jpg/);
     expect(r.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('reproduceCommand', () => {
+  it('keeps the options that change the result and drops where files go', () => {
+    expect(reproduceCommand('train:clip', [])).toBe('npm run train:clip');
+    expect(reproduceCommand('train:clip', ['--out', '/tmp/x', '--photometric', '2', '--cache-dir=/tmp/c', '--flip'])).toBe('npm run train:clip -- --photometric 2 --flip');
   });
 });

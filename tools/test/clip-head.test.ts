@@ -7,7 +7,6 @@ import { OnnxGraphBuilder, decodeModel, encodeModel } from '@cataract/keras-onnx
 import { createRng } from '@cataract/gbdt-trainer';
 import { minimizeLbfgs } from '../src/clip/lbfgs';
 import { fitLogisticRegression, foldStandardizer, predictProba, type Matrix } from '../src/clip/logistic-regression';
-import { groupedStratifiedFolds } from '../src/clip/model-selection';
 import { appendSoftmaxHead } from '../src/clip/export-model';
 
 /** Two overlapping Gaussian-ish classes in d dims with very different feature scales. */
@@ -99,26 +98,6 @@ describe('fitLogisticRegression', () => {
     const a = fitLogisticRegression(x, y, rows, { l2: 0.03 });
     const b = fitLogisticRegression(x, y, rows, { l2: 0.03 });
     expect(Array.from(a.model.weights)).toEqual(Array.from(b.model.weights));
-  });
-});
-
-describe('groupedStratifiedFolds', () => {
-  it('keeps every group in one fold and balances labels across folds', () => {
-    const groups: string[] = [];
-    const labels: number[] = [];
-    for (let g = 0; g < 50; g++) for (let k = 0; k < 4; k++) {
-      groups.push(`photo${g}`);
-      labels.push(g < 25 ? 1 : 0);
-    }
-    const fold = groupedStratifiedFolds(groups, labels, 5, 42);
-    const foldOf = new Map<string, Set<number>>();
-    groups.forEach((g, i) => foldOf.set(g, (foldOf.get(g) ?? new Set()).add(fold[i])));
-    for (const s of foldOf.values()) expect(s.size).toBe(1);
-    for (let f = 0; f < 5; f++) {
-      const pos = labels.filter((l, i) => l === 1 && fold[i] === f).length;
-      expect(pos).toBe(5 * 4);
-    }
-    expect(Array.from(groupedStratifiedFolds(groups, labels, 5, 42))).toEqual(Array.from(fold));
   });
 });
 

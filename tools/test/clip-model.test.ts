@@ -3,27 +3,21 @@
  */
 /**
  * The committed clip model (models/clip): manifest contract, sha256, one graph from image tensor to
- * [N, 2] probabilities, and (when ../shared is present) the recorded validation results reproduced
- * through imageToTensor exactly as the actor will run it.
+ * [N, 2] probabilities, and cross-validated figures that are those of its out-of-fold predictions.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { OnnxManifestSchema } from '@cataract/contracts';
-import { downscaleReencode, imageToTensor, type TensorSpec } from '@cataract/imaging';
+import { imageToTensor, type TensorSpec } from '@cataract/imaging';
 import { defaultVersionDir } from '@cataract/model-store';
-import { binaryMetrics, sha256Buffer } from '../src/common';
+import { sha256Buffer } from '../src/common';
+import { describeCommittedCv } from './support/committed-cv';
 import { BACKBONE_INPUT } from '../src/clip/backbone';
 
 const MODEL_DIR = defaultVersionDir(path.resolve(__dirname, '../../models'), 'clip')!;
-const SHARED = path.resolve(__dirname, '../../../shared/data/cataract/train');
 const manifest = JSON.parse(readFileSync(path.join(MODEL_DIR, 'manifest.json'), 'utf8'));
-const predictions = JSON.parse(readFileSync(path.join(MODEL_DIR, 'validation-predictions.json'), 'utf8')) as {
-  model: string;
-  labels: string[];
-  predictions: { file: string; label: 'cataract' | 'normal'; p: number; p_reencoded_256: number }[];
-};
 const modelBytes = readFileSync(path.join(MODEL_DIR, manifest.file));
 const spec = manifest.input as TensorSpec & { name: string };
 
@@ -76,29 +70,6 @@ describe('committed clip model (models/clip)', () => {
     expect(batch[3]).toBeCloseTo(single[1], 5);
     expect(batch[0]).toBeCloseTo(batch[4], 6);
   });
-
-  it('records validation metrics that meet the targets and agree with validation-predictions.json', () => {
-    const { validation: plain, validation_reencoded_256: re } = manifest.metrics;
-    expect(plain.accuracy).toBeGreaterThanOrEqual(0.97);
-    expect(plain.auc).toBeGreaterThanOrEqual(0.99);
-    expect(Math.abs(plain.accuracy - re.accuracy)).toBeLessThanOrEqual(0.02);
-    expect(predictions.model).toBe(manifest.version);
-    const labels = predictions.predictions.map((r) => (r.label === 'cataract' ? 1 : 0));
-    expect(binaryMetrics(predictions.predictions.map((r) => r.p), labels, manifest.threshold)).toEqual(plain);
-    expect(binaryMetrics(predictions.predictions.map((r) => r.p_reencoded_256), labels, manifest.threshold)).toEqual(re);
-  });
-
-  const maybe = existsSync(SHARED) ? describe : describe.skip;
-  maybe(`on the real validation photos${existsSync(SHARED) ? '' : ' (skipped: ../shared/data/cataract/train absent)'}`, () => {
-    it('reproduces every recorded P(cataract), plain and re-encoded at 256 px / q85', async () => {
-      const rows = predictions.predictions;
-      const photos = rows.map((r) => readFileSync(path.join(SHARED, r.file)));
-      const p = await run(session, photos);
-      const pRe = await run(session, await Promise.all(photos.map((b) => downscaleReencode(b, 256, 85))));
-      rows.forEach((r, i) => {
-        expect(Math.abs(p[i * 2 + 1] - r.p)).toBeLessThan(1e-4);
-        expect(Math.abs(pRe[i * 2 + 1] - r.p_reencoded_256)).toBeLessThan(1e-4);
-      });
-    }, 180_000);
-  });
 });
+
+describeCommittedCv(MODEL_DIR);

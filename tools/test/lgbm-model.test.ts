@@ -1,15 +1,15 @@
 /**
- * The committed default lgbm model (models/lgbm): integrity always; with ../shared present, that it
- * reproduces the validation metrics its manifest claims.
+ * The committed default lgbm model (models/lgbm): integrity, and that the cross-validated figures
+ * its manifest and card report are those of its out-of-fold predictions.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LightgbmManifestSchema } from '@cataract/contracts';
-import { assertFeatureSet, downscaleReencode, extractLgbmFeatures, LGBM_FEATURE_SET } from '@cataract/imaging';
+import { assertFeatureSet, LGBM_FEATURE_SET } from '@cataract/imaging';
 import { defaultVersionDir } from '@cataract/model-store';
 import { loadModel } from 'lightgbm-ts-predictor';
-import { binaryMetrics, defaultDataDir, listLabelledImages, mapLimit, repoRoot, sha256File, stratifiedSplit } from '../src/common';
+import { repoRoot, sha256File } from '../src/common';
+import { describeCommittedCv } from './support/committed-cv';
 
 const dir = defaultVersionDir(path.join(repoRoot, 'models'), 'lgbm')!;
 const manifest = LightgbmManifestSchema.parse(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')));
@@ -40,37 +40,4 @@ describe('committed models/lgbm', () => {
   });
 });
 
-const haveData = existsSync(defaultDataDir);
-const maybe = haveData ? describe : describe.skip;
-maybe(`committed models/lgbm on the validation photos${haveData ? '' : ' (skipped: ../shared/data/cataract/train absent)'}`, () => {
-  const training = manifest.training as { seed: number; split: { valid_fraction: number } };
-  // describe.skip still runs this body: only list the photos when they exist.
-  const { valid } = haveData
-    ? stratifiedSplit(listLabelledImages(defaultDataDir), training.split.valid_fraction, training.seed)
-    : { valid: [] };
-  const labels = valid.map((x) => (x.label === 'cataract' ? 1 : 0));
-  const model = loadModel(modelText);
-
-  const evaluate = async (transform: (b: Buffer) => Promise<Buffer>) => {
-    const rows = await mapLimit(valid, 4, async (x) => extractLgbmFeatures(await transform(await readFile(x.path))));
-    const flat = new Float64Array(rows.length * model.numFeatures);
-    rows.forEach((r, i) => flat.set(r, i * model.numFeatures));
-    return binaryMetrics(model.predictMany(flat), labels, manifest.threshold);
-  };
-
-  const expectSame = (got: ReturnType<typeof binaryMetrics>, claimed: unknown) => {
-    const c = claimed as ReturnType<typeof binaryMetrics>;
-    expect(got.n).toBe(c.n);
-    expect(got.confusion).toEqual(c.confusion);
-    expect(got.accuracy).toBeCloseTo(c.accuracy, 12);
-    expect(got.auc).toBeCloseTo(c.auc, 12);
-  };
-
-  test('reproduces the manifest validation metrics (photos as they are)', async () => {
-    expectSame(await evaluate(async (b) => b), manifest.metrics!.validation);
-  });
-
-  test('reproduces the manifest metrics on the photos re-encoded at 256 px / q85', async () => {
-    expectSame(await evaluate((b) => downscaleReencode(b, 256, 85)), manifest.metrics!.validation_reencoded_256);
-  });
-});
+describeCommittedCv(dir);

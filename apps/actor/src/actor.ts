@@ -1,12 +1,12 @@
+import { withTimeout } from '@cataract/concurrency';
+import { closeRedis, connectRedis, type Logger } from '@cataract/service-kit';
 import { BULL_PREFIX, PredictJobData, PredictJobResult, QUEUE_NAMES } from '@cataract/contracts';
 import { Worker } from 'bullmq';
 import type { ActorConfig } from './config';
 import { Heartbeat } from './heartbeat';
 import { createJobProcessor } from './job-processor';
-import type { Logger } from './logger';
 import { ModelStateStore } from '@cataract/model-store';
 import { MicroBatcher } from './micro-batcher';
-import { closeRedis, createActorRedis } from './redis';
 import { ReplyPublisher } from './reply';
 import { ShadowRunner } from './versions/shadow-runner';
 import { readDesired, StateFollower } from './versions/state-follower';
@@ -32,8 +32,8 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
   if (config.faultDelayMs > 0) {
     logger.warn({ faultDelayMs: config.faultDelayMs }, 'TEST-ONLY FAULT INJECTION: every inference is delayed by ACTOR_FAULT_DELAY_MS; never run this in production');
   }
-  const redis = createActorRedis(config.redisUrl, `actor:${config.model}:${config.actorId}`, logger);
-  const subscriber = createActorRedis(config.redisUrl, `actor:${config.model}:${config.actorId}:models`, logger);
+  const redis = connectRedis(config.redisUrl, 'consumer', `actor:${config.model}:${config.actorId}`, logger);
+  const subscriber = connectRedis(config.redisUrl, 'subscriber', `actor:${config.model}:${config.actorId}:models`, logger);
   let heartbeat: Heartbeat | undefined;
   const versions = new VersionSet({
     load: slotLoader(config, logger),
@@ -137,14 +137,10 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
 }
 
 /** Resolves 'done' when `p` settles within `ms`, else 'timeout' (p keeps running unobserved). */
-async function within(ms: number, p: Promise<unknown>): Promise<'done' | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  try {
-    return await Promise.race([p.then(() => 'done' as const, () => 'done' as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function within(ms: number, p: Promise<unknown>): Promise<'done' | 'timeout'> {
+  return withTimeout(
+    p.then(() => 'done' as const, () => 'done' as const),
+    ms,
+    () => 'timeout' as const,
+  );
 }

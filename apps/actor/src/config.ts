@@ -8,8 +8,8 @@ import { REPO_ROOT } from './paths';
 /**
  * Per model type: lgbm jobs are a decode (sharp's pool) + feature arithmetic and microseconds of
  * trees (main thread), so many run at once: 16 kept the decode pool and the main thread busy with
- * the least CPU per request at 50 concurrent uploads on 2 cores (8 and 32 cost 12-27 % more;
- * bench/load/ab.mjs, see bench/README.md). clip takes at least two batches' worth of jobs at once,
+ * the least CPU per request at 50 concurrent uploads on 2 cores (8 and 32 cost 12-27 % more
+ * in `node bench/load/ab.mjs`; docs/performance.md, "Settings that help"). clip takes at least two batches' worth of jobs at once,
  * so one batch collects while the previous one runs.
  */
 const DEFAULT_CONCURRENCY: Record<ModelType, (maxBatch: number) => number> = { lgbm: () => 16, clip: (maxBatch) => Math.max(16, 2 * maxBatch) };
@@ -17,7 +17,7 @@ const DEFAULT_CONCURRENCY: Record<ModelType, (maxBatch: number) => number> = { l
 /**
  * Warm-up predictions before an actor registers (warmup.ts). lgbm: its per-image cost settles
  * after about a hundred runs; clip: onnxruntime's first runs size its buffers, a few suffice
- * (bench/README.md, "warm-up before serving").
+ * (docs/performance.md, "The first seconds after a start").
  */
 const DEFAULT_WARMUP_RUNS: Record<ModelType, number> = { lgbm: 120, clip: 8 };
 
@@ -57,7 +57,7 @@ const EnvSchema = z.object({
    * V8's interrupt budget (bytecode a function runs before V8 considers optimising it); 0 keeps
    * V8's own (66 KB in Node 20, `node --v8-options`). Lower means hot functions reach optimised code sooner: a process
    * runs each function of a request's path once per request, so with the default it served tens of
-   * seconds of traffic from unoptimised code after every start (bench/README.md, "What the second 2026-11-27 session changed").
+   * seconds of traffic from unoptimised code after every start (docs/performance.md, "The first seconds after a start").
    */
   V8_INTERRUPT_BUDGET: z.coerce.number().int().min(0).default(4096),
   /** Also append logs to LOG_DIR/actor-<model>.log ("" as Compose passes an unset variable: off). */
@@ -65,7 +65,7 @@ const EnvSchema = z.object({
   /**
    * clip micro-batching: most inputs per inference, and how long the oldest waits for company.
    * 4: on the 2-core target, MobileNetV2 is no cheaper per image in larger batches and degrades
-   * under CPU contention from batch 8 up (bench/README.md).
+   * under CPU contention from batch 8 up (docs/performance.md, "Clip micro-batching").
    */
   CLIP_MAX_BATCH: z.coerce.number().int().min(1).max(128).default(4),
   CLIP_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(5),

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { ActorHeartbeat, ActorVersions, BatchingStats, ModelType, redisKeys } from '@cataract/contracts';
-import type { Logger } from './logger';
-import type { Redis } from './redis';
+import { withTimeout } from '@cataract/concurrency';
+import type { Logger, Redis } from '@cataract/service-kit';
 
 export interface HeartbeatOptions {
   model: ModelType;
@@ -85,19 +85,11 @@ export class Heartbeat {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    let timer: NodeJS.Timeout | undefined;
     try {
       // Bounded: with Redis down the command would wait for a reconnect forever; the key expires anyway.
-      await Promise.race([
-        this.redis.multi().del(this.key).srem(this.index, this.opts.actorId).exec(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('redis did not answer within 1 s')), 1000);
-        }),
-      ]);
+      await withTimeout(this.redis.multi().del(this.key).srem(this.index, this.opts.actorId).exec(), 1000);
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'could not delete heartbeat; it expires on its own');
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

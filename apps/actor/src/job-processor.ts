@@ -9,9 +9,8 @@ import {
 } from '@cataract/contracts';
 import { ImageRejectedError } from '@cataract/imaging';
 import type { Job } from 'bullmq';
+import type { Logger, Redis } from '@cataract/service-kit';
 import { DeadlinePassedError, InvalidJobError, UploadGoneError } from './errors';
-import type { Logger } from './logger';
-import type { Redis } from './redis';
 import type { ReplyPublisher } from './reply';
 import { jobTimings } from './job-timings';
 import type { RuntimeOutcome } from './runtimes/runtime';

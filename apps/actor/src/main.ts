@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { disableDecodeCache } from '@cataract/imaging';
+import { createServiceLogger, logDestination } from '@cataract/service-kit';
 import { loadConfig } from './config';
-import { createLogger } from './logger';
 import { startActor } from './actor';
 
 /**
@@ -11,7 +11,12 @@ import { startActor } from './actor';
 async function main(): Promise<void> {
   const config = loadConfig();
   if (config.interruptBudget > 0) setFlagsFromString(`--interrupt-budget=${config.interruptBudget}`); // see config.ts
-  const logger = createLogger(config.logLevel, { model: config.model, actorId: config.actorId }, config.logDir ? { dir: config.logDir, file: `actor-${config.model}.log` } : undefined);
+  const logger = createServiceLogger({
+    service: 'actor',
+    level: config.logLevel,
+    bindings: { model: config.model, actorId: config.actorId },
+    destination: logDestination(`actor-${config.model}.log`, config.logDir), // every actor of a type shares its file
+  });
   process.on('unhandledRejection', (reason) => logger.error({ reason }, 'unhandled rejection'));
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception');

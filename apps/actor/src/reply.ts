@@ -1,6 +1,5 @@
 import type { ReplyMessage } from '@cataract/contracts';
-import type { Logger } from './logger';
-import type { Redis } from './redis';
+import type { Logger, Redis } from '@cataract/service-kit';
 
 /**
  * Publishes a job's outcome to the waiting gateway worker's channel. Best effort by design: the

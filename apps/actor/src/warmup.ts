@@ -1,14 +1,14 @@
 import { mapLimit } from '@cataract/concurrency';
 import { renderSampleEyePhotos } from '@cataract/imaging';
+import type { Logger } from '@cataract/service-kit';
 import { WarmupFailedError } from './errors';
-import type { Logger } from './logger';
 import type { ModelRuntime } from './runtimes/runtime';
 
 /**
  * Model warm-up: before an actor registers (and so before any request can reach it), it runs its
  * runtime on rendered eye photos. A just-started process runs its request path from unoptimised
  * code: on this 2-core machine the first predictions cost about 3x the steady cost, and that slow
- * start landed on the first clients' requests (figures in bench/README.md, "warm-up before serving"). It
+ * start landed on the first clients' requests (docs/performance.md, "The first seconds after a start"). It
  * also proves the loaded model answers before the actor advertises itself: a model that cannot
  * predict fails the start instead of failing requests.
  */

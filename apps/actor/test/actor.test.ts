@@ -3,9 +3,9 @@ import { extractLgbmFeatures } from '@cataract/imaging';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { fixtureProbability, LgbmFixture, writeLgbmFixture } from '../../../tests/support/models';
-import { syntheticEye } from '../../../tests/support/photos';
-import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/support/redis';
+import { fixtureProbability, LgbmFixture, writeLgbmFixture } from '@cataract/test-support/models';
+import { syntheticEye } from '@cataract/test-support/photos';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { startActor, RunningActor } from '../src/actor';
 import { loadConfig } from '../src/config';
 

@@ -1,6 +1,6 @@
 import { ActorHeartbeatSchema, redisKeys } from '@cataract/contracts';
 import pino from 'pino';
-import { redisServerAvailable, usePrivateRedis } from '../../../tests/support/redis';
+import { redisServerAvailable, usePrivateRedis } from '@cataract/test-support/redis';
 import { Heartbeat } from '../src/heartbeat';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;

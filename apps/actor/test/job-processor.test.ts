@@ -3,7 +3,7 @@ import { ImageRejectedError } from '@cataract/imaging';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/support/redis';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { DeadlinePassedError, InvalidJobError, UploadGoneError } from '../src/errors';
 import { createJobProcessor } from '../src/job-processor';
 import { fixedVersion } from '../src/versions/fixed-version';
@@ -47,7 +47,7 @@ maybe('job processor (private redis-server)', () => {
   });
 
   const job = (data: Partial<PredictJobData>, id = 'job-1') =>
-    ({ id, data: { uploadKey: 'up:1', requestId: 'req-1', deadline: Date.now() + 10_000, replyTo: 'replies:test', ...data } }) as Job<PredictJobData>;
+    ({ id, data: { uploadKey: 'cataract:upload:1', requestId: 'req-1', deadline: Date.now() + 10_000, replyTo: 'replies:test', ...data } }) as Job<PredictJobData>;
 
   const processor = (scheduler: InferenceScheduler, threshold = 0.5) =>
     createJobProcessor({ redis, versions: fixedVersion(scheduler, { version: 'v-1', threshold }), actorId: 'actor-1', replies: new ReplyPublisher(redis, logger), logger });
@@ -57,7 +57,7 @@ maybe('job processor (private redis-server)', () => {
   };
 
   it('reads the upload, decides with the manifest threshold, publishes and returns the same result', async () => {
-    await redis.set('up:1', Buffer.from([9, 8, 7]));
+    await redis.set('cataract:upload:1', Buffer.from([9, 8, 7]));
     const sched = new FakeScheduler({ ok: true, probabilities: { cataract: 0.4, normal: 0.6 } });
     const result = await processor(sched, 0.35)(job({}));
     expect(sched.inputs).toEqual([Buffer.from([9, 8, 7])]);
@@ -67,10 +67,10 @@ maybe('job processor (private redis-server)', () => {
   });
 
   it('publishes the job’s timings: queue wait from BullMQ’s stamps, processing, and what the runtime measured', async () => {
-    await redis.set('up:t', Buffer.from([1]));
+    await redis.set('cataract:upload:t', Buffer.from([1]));
     const timings = { preprocessMs: 7.5, inferenceMs: 2.25, batchSize: 3 };
     const sched = new FakeScheduler({ ok: true, probabilities: { cataract: 0.9, normal: 0.1 }, timings });
-    const j = Object.assign(job({ uploadKey: 'up:t' }, 'job-t'), { timestamp: Date.now() - 40, processedOn: Date.now() - 15 });
+    const j = Object.assign(job({ uploadKey: 'cataract:upload:t' }, 'job-t'), { timestamp: Date.now() - 40, processedOn: Date.now() - 15 });
     const result = await processor(sched)(j);
     expect(result.timings).toEqual({
       queue_wait_ms: j.processedOn! - j.timestamp,
@@ -86,17 +86,17 @@ maybe('job processor (private redis-server)', () => {
   });
 
   it('returns (not throws) a rejection for an image imaging refuses, so it is never retried', async () => {
-    await redis.set('up:2', Buffer.from('x'));
+    await redis.set('cataract:upload:2', Buffer.from('x'));
     const sched = new FakeScheduler({ ok: false, error: new ImageRejectedError('undecodable_image', 'premature end') });
-    const result = await processor(sched)(job({ uploadKey: 'up:2' }, 'job-2'));
+    const result = await processor(sched)(job({ uploadKey: 'cataract:upload:2' }, 'job-2'));
     expect(result).toEqual({ status: 'rejected', error: { code: 'undecodable_image', message: 'premature end' }, model_version: 'v-1', actor_id: 'actor-1' });
     await waitForMessages(1);
     expect(messages[0]).toMatchObject({ outcome: 'completed', jobId: 'job-2', result: { status: 'rejected' } });
   });
 
   it('throws other runtime errors (retryable) without replying', async () => {
-    await redis.set('up:3', Buffer.from('x'));
-    const err = await processor(new FakeScheduler({ ok: false, error: new Error('EAGAIN') }))(job({ uploadKey: 'up:3' })).catch((e) => e);
+    await redis.set('cataract:upload:3', Buffer.from('x'));
+    const err = await processor(new FakeScheduler({ ok: false, error: new Error('EAGAIN') }))(job({ uploadKey: 'cataract:upload:3' })).catch((e) => e);
     expect(err).toBeInstanceOf(Error);
     expect(err).not.toBeInstanceOf(UnrecoverableError);
     await new Promise((r) => setTimeout(r, 50));
@@ -113,36 +113,50 @@ maybe('job processor (private redis-server)', () => {
 
   it('drops a job whose upload is gone (its request already ended)', async () => {
     const sched = new FakeScheduler({ ok: true, probabilities: { cataract: 0.1, normal: 0.9 } });
-    const err = await processor(sched)(job({ uploadKey: 'up:missing' })).catch((e) => e);
+    const err = await processor(sched)(job({ uploadKey: 'cataract:upload:missing' })).catch((e) => e);
     expect(err).toBeInstanceOf(UploadGoneError);
     expect(sched.inputs).toEqual([]);
   });
 
   it('deletes the upload with its reply when the job is its only reader, and leaves a shared one', async () => {
     const sched = new FakeScheduler({ ok: true, probabilities: { cataract: 0.8, normal: 0.2 } });
-    await redis.set('up:own', Buffer.from([1]));
-    await redis.set('up:shared', Buffer.from([2]));
-    await processor(sched)(job({ uploadKey: 'up:own', releaseUpload: true }, 'job-own'));
-    await processor(sched)(job({ uploadKey: 'up:shared' }, 'job-shared'));
-    expect(await redis.exists('up:own')).toBe(0);
-    expect(await redis.exists('up:shared')).toBe(1);
+    await redis.set('cataract:upload:own', Buffer.from([1]));
+    await redis.set('cataract:upload:shared', Buffer.from([2]));
+    await processor(sched)(job({ uploadKey: 'cataract:upload:own', releaseUpload: true }, 'job-own'));
+    await processor(sched)(job({ uploadKey: 'cataract:upload:shared' }, 'job-shared'));
+    expect(await redis.exists('cataract:upload:own')).toBe(0);
+    expect(await redis.exists('cataract:upload:shared')).toBe(1);
     await waitForMessages(2);
     expect(messages.map((m) => m.jobId)).toEqual(['job-own', 'job-shared']);
   });
 
   it('deletes its only upload with a rejection too (nobody reads it after an answer)', async () => {
-    await redis.set('up:bad', Buffer.from('x'));
+    await redis.set('cataract:upload:bad', Buffer.from('x'));
     const sched = new FakeScheduler({ ok: false, error: new ImageRejectedError('undecodable_image', 'premature end') });
-    await processor(sched)(job({ uploadKey: 'up:bad', releaseUpload: true }, 'job-bad'));
-    expect(await redis.exists('up:bad')).toBe(0);
+    await processor(sched)(job({ uploadKey: 'cataract:upload:bad', releaseUpload: true }, 'job-bad'));
+    expect(await redis.exists('cataract:upload:bad')).toBe(0);
     await waitForMessages(1);
     expect(messages[0]).toMatchObject({ outcome: 'completed', jobId: 'job-bad', result: { status: 'rejected' } });
   });
 
   it('keeps the upload when the model fails (a retry reads it again)', async () => {
-    await redis.set('up:retry', Buffer.from('x'));
-    await processor(new FakeScheduler({ ok: false, error: new Error('EAGAIN') }))(job({ uploadKey: 'up:retry', releaseUpload: true })).catch(() => undefined);
-    expect(await redis.exists('up:retry')).toBe(1);
+    await redis.set('cataract:upload:retry', Buffer.from('x'));
+    await processor(new FakeScheduler({ ok: false, error: new Error('EAGAIN') }))(job({ uploadKey: 'cataract:upload:retry', releaseUpload: true })).catch(() => undefined);
+    expect(await redis.exists('cataract:upload:retry')).toBe(1);
+  });
+
+  it('refuses a job naming any key but an upload (whoever added it), and touches nothing', async () => {
+    await redis.set('bull:lgbm:meta', 'queue settings');
+    const sched = new FakeScheduler({ ok: true, probabilities: { cataract: 0.1, normal: 0.9 } });
+    for (const uploadKey of ['bull:lgbm:meta', 'cataract:upload:../x', 'cataract:upload:', 'cataract:ratelimit:key:1']) {
+      const err = await processor(sched)(job({ uploadKey, releaseUpload: true }, 'job-forged')).catch((e) => e);
+      expect(err).toBeInstanceOf(InvalidJobError);
+      expect(err).toBeInstanceOf(UnrecoverableError); // never retried
+    }
+    expect(sched.inputs).toEqual([]);
+    expect(await redis.get('bull:lgbm:meta')).toBe('queue settings');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(messages).toEqual([]);
   });
 
   it('refuses a payload that breaks the contract', async () => {

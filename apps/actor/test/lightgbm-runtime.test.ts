@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { extractLgbmFeatures, FeatureSetMismatchError, ImageRejectedError } from '@cataract/imaging';
-import { fixtureProbability, LgbmFixture, writeLgbmFixture } from '../../../tests/support/models';
-import { syntheticEye } from '../../../tests/support/photos';
+import { fixtureProbability, LgbmFixture, writeLgbmFixture } from '@cataract/test-support/models';
+import { syntheticEye } from '@cataract/test-support/photos';
 import { IncompatibleModelError, RuntimeNotLoadedError, UnsupportedRuntimeError } from '../src/errors';
 import { loadModelFiles } from '../src/manifest';
 import { createRuntime } from '../src/runtimes/registry';
@@ -65,6 +65,33 @@ describe('LightgbmRuntime', () => {
     mutateManifest(m);
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
   }
+
+  it("applies the manifest's Platt calibration to every answer (and only then the threshold)", async () => {
+    const images = [await syntheticEye({ label: 'cataract', seed: 1 }), await syntheticEye({ label: 'normal', seed: 2 })];
+    const plain = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));
+    await plain.load();
+    const raw = (await plain.predict(images)).map((o) => (o.ok ? o.probabilities.cataract : NaN));
+    rewrite((t) => t, (m) => (m.calibration = { method: 'platt', a: 0.5, b: -0.3 }));
+    const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));
+    expect(rt.kind).toBe('lightgbm');
+    await rt.load();
+    const out = await rt.predict([...images, images[0].subarray(0, 400)]);
+    raw.forEach((p, i) => {
+      const o = out[i];
+      if (!o.ok) throw o.error;
+      const expected = 1 / (1 + Math.exp(-(0.5 * Math.log(p / (1 - p)) - 0.3)));
+      expect(o.probabilities.cataract).toBeCloseTo(expected, 12);
+      expect(o.probabilities.cataract).not.toBeCloseTo(p, 3);
+      expect(o.probabilities.normal).toBeCloseTo(1 - expected, 12);
+    });
+    expect(out[2].ok).toBe(false); // a refused image stays refused
+    await rt.close();
+  });
+
+  it('refuses a manifest whose calibration is not a Platt (a, b)', async () => {
+    rewrite((t) => t, (m) => (m.calibration = { method: 'isotonic' }));
+    await expect(loadModelFiles(fx.modelsDir, 'lgbm')).rejects.toThrow(/calibration/);
+  });
 
   it('refuses a model trained on another feature set', async () => {
     const files = await loadModelFiles(fx.modelsDir, 'lgbm');

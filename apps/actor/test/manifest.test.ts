@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LgbmFixture, writeLgbmFixture } from '../../../tests/support/models';
+import { LgbmFixture, writeLgbmFixture } from '@cataract/test-support/models';
 import { ManifestError } from '../src/errors';
 import { loadModelFiles } from '../src/manifest';
 

@@ -2,10 +2,11 @@
 // (the Float32Array realm problem of packages/keras-onnx/test/support/onnx-environment.js cannot arise).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { calibrate } from '@cataract/contracts';
 import { defaultVersionDir } from '@cataract/model-store';
 import { imageToTensor } from '@cataract/imaging';
-import { colourRamp, OnnxFixture, solidPng, writeOnnxFixture } from '../../../tests/support/onnx-models';
-import { sharedPhotosAvailable, SHARED_PHOTOS_DIR } from '../../../tests/support/photos';
+import { colourRamp, OnnxFixture, solidPng, writeOnnxFixture } from '@cataract/test-support/onnx-models';
+import { sharedPhotosAvailable, SHARED_PHOTOS_DIR } from '@cataract/test-support/photos';
 import { IncompatibleModelError, InferenceThreadError, RuntimeNotLoadedError } from '../src/errors';
 import { loadModelFiles } from '../src/manifest';
 import { MicroBatcher } from '../src/micro-batcher';
@@ -168,19 +169,27 @@ async function twoToneJpeg(): Promise<Buffer> {
 
 const repoModels = join(__dirname, '..', '..', '..', 'models');
 const clipDir = defaultVersionDir(repoModels, 'clip') ?? join(__dirname, 'no-clip-model');
-const withClip = existsSync(join(clipDir, 'validation-predictions.json')) && sharedPhotosAvailable() ? describe : describe.skip;
+const withClip = existsSync(join(clipDir, 'oof-predictions.json')) && sharedPhotosAvailable() ? describe : describe.skip;
 
 withClip('the committed clip model (skipped without models/clip or ../shared photos)', () => {
-  it('serves the same P(cataract) the trainer recorded for validation photos', async () => {
-    const preds = JSON.parse(readFileSync(join(clipDir, 'validation-predictions.json'), 'utf8')).predictions as Array<{ file: string; p: number }>;
-    const sample = [...preds.slice(0, 4), ...preds.slice(-4)];
-    const rt = createRuntime(await loadModelFiles(repoModels, 'clip'), { maxBatch: 8 });
-    await rt.load();
+  it("serves the graph's P(cataract) through the manifest's calibration", async () => {
+    const preds = JSON.parse(readFileSync(join(clipDir, 'oof-predictions.json'), 'utf8')).predictions as Array<{ file: string }>;
+    const sample = [...preds.slice(0, 4), ...preds.slice(-4)].map((s) => readFileSync(join(SHARED_PHOTOS_DIR, s.file)));
+    const files = await loadModelFiles(repoModels, 'clip');
+    const calibration = files.manifest.calibration;
+    if (!calibration) throw new Error('the committed clip manifest has no calibration');
+    const raw = createRuntime({ ...files, manifest: { ...files.manifest, calibration: undefined } }, { maxBatch: 8 });
+    const rt = createRuntime(files, { maxBatch: 8 });
+    await Promise.all([raw.load(), rt.load()]);
     try {
-      const out = await rt.predict(sample.map((s) => readFileSync(join(SHARED_PHOTOS_DIR, s.file))));
-      out.forEach((o, i) => expect({ file: sample[i].file, p: o.ok ? o.probabilities.cataract : NaN }).toEqual({ file: sample[i].file, p: expect.closeTo(sample[i].p, 4) }));
+      const [plain, served] = [await raw.predict(sample), await rt.predict(sample)];
+      served.forEach((o, i) => {
+        const p = plain[i];
+        if (!o.ok || !p.ok) throw new Error('a training photo was refused');
+        expect(o.probabilities.cataract).toBeCloseTo(calibrate(p.probabilities.cataract, calibration), 9);
+      });
     } finally {
-      await rt.close();
+      await Promise.all([raw.close(), rt.close()]);
     }
   });
 });

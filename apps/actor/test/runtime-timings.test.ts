@@ -1,7 +1,7 @@
 import { ImageRejectedError } from '@cataract/imaging';
-import { solidPng, writeOnnxFixture, type OnnxFixture } from '../../../tests/support/onnx-models';
-import { writeLgbmFixture, type LgbmFixture } from '../../../tests/support/models';
-import { syntheticEye } from '../../../tests/support/photos';
+import { solidPng, writeOnnxFixture, type OnnxFixture } from '@cataract/test-support/onnx-models';
+import { writeLgbmFixture, type LgbmFixture } from '@cataract/test-support/models';
+import { syntheticEye } from '@cataract/test-support/photos';
 import { jobTimings } from '../src/job-timings';
 import { loadModelFiles } from '../src/manifest';
 import { createRuntime } from '../src/runtimes/registry';

@@ -1,6 +1,6 @@
 import { ActorHeartbeat, ActorHeartbeatSchema, MODEL_TYPES, ModelType, redisKeys } from '@cataract/contracts';
+import type { Redis } from '@cataract/service-kit';
 import type { Logger } from './logger';
-import type { Redis } from './redis';
 
 export type ActorSnapshot = Record<ModelType, ActorHeartbeat[]>;
 

@@ -7,7 +7,6 @@ import { httpLogger } from './middleware/http-logger';
 import { requestContext } from './middleware/request-context';
 import type { ModelCatalog } from './model-catalog';
 import type { Predictor } from './model-client';
-import type { Redis } from './redis';
 import type { EndpointInfo } from './routes/endpoint';
 import { healthRouter } from './routes/health';
 import { infoRouter } from './routes/info';
@@ -23,11 +22,15 @@ import { httpMetrics, markRoute } from './observability/http-metrics';
 import type { GatewayMetrics } from './observability/metrics';
 import { metricsRouter } from './observability/metrics-route';
 import type { Queue } from 'bullmq';
+import type { Redis } from '@cataract/service-kit';
 import type { RetainUpload } from './retention/retain-upload';
-import { ApiKeyRing, requireApiKey } from './security/api-keys';
+import { authFailureLimiter } from './security/auth-failures';
 import { corsPolicy } from './security/cors';
+import { fairShare } from './security/fair-share';
 import { securityHeaders } from './security/headers';
 import { createRateLimiter } from './security/rate-limit';
+import { identifyOperator, requireAdmin, requireClient } from './security/role-guards';
+import { Roles } from './security/roles';
 
 /** Model types with a POST /predict_<type> route in this build. */
 export const PREDICT_ROUTE_MODELS: readonly ModelType[] = ['lgbm', 'clip'];
@@ -42,6 +45,9 @@ export interface AppDeps {
     | 'webDistDir'
     | 'ensemble'
     | 'apiKeys'
+    | 'adminKeys'
+    | 'maxInFlightPerClient'
+    | 'authFailuresPerMinute'
     | 'rateLimitPerMinute'
     | 'corsOrigins'
     | 'trustProxy'
@@ -65,16 +71,18 @@ export interface AppDeps {
 
 /**
  * The HTTP surface, assembled from parts: request context and logging first, then metrics,
- * security headers and CORS, then the API key and rate limit in front of the predictions, then
- * the routers (API, /metrics, /openapi.json + /docs, the /admin/queues dashboard), then 404 and
- * the JSON error handler.
+ * security headers and CORS, then the client key and rate limit in front of the predictions (and
+ * the per-client in-flight limit after their upload check), then the routers (API, /health,
+ * operator-only /metrics, /openapi.json + /docs, the operator-only /admin/queues dashboard), then
+ * 404 and the JSON error handler. Who may do what: security/roles.ts.
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.set('trust proxy', deps.config.trustProxy); // the client address behind nginx (rate limit per address)
+  // Only the listed proxies' X-Forwarded-For is believed (the per-address limits count by it).
+  app.set('trust proxy', deps.config.trustProxy);
 
   app.use(requestContext(deps.config.requestTimeoutMs));
   app.use(httpLogger(deps.logger));
@@ -84,18 +92,26 @@ export function createApp(deps: AppDeps): Express {
   const cors = corsPolicy(deps.config.corsOrigins);
   if (cors) app.use(cors); // preflights answered before auth
 
-  // Predictions: key first (before the body is read), then the shared per-key budget.
-  const ring = new ApiKeyRing(deps.config.apiKeys);
-  const guard = requireApiKey(ring);
+  // Predictions: client key first (before the body is read), then the shared per-key budget.
+  const roles = new Roles({ apiKeys: deps.config.apiKeys, adminKeys: deps.config.adminKeys, basic: deps.config.dashboard.basic });
+  const refuse = authFailureLimiter({ perMinute: deps.config.authFailuresPerMinute, redis: deps.redis, logger: deps.logger });
   const limiter = createRateLimiter({ perMinute: deps.config.rateLimitPerMinute, redis: deps.redis, logger: deps.logger });
   const predictPaths = [...PREDICT_ROUTE_MODELS.map((m) => `/predict_${m}`), '/predict_ensemble'];
-  app.use(predictPaths, markRoute, guard, ...(limiter ? [limiter] : []));
+  app.use(predictPaths, markRoute, requireClient(roles, refuse), ...(limiter ? [limiter] : []));
 
   const endpoints: EndpointInfo[] = [];
-  const upload = imageUpload({ maxBytes: deps.config.maxUploadBytes, maxPixels: deps.config.maxImagePixels });
+  const checked = imageUpload({ maxBytes: deps.config.maxUploadBytes, maxPixels: deps.config.maxImagePixels });
+  const share = fairShare({
+    maxInFlight: deps.config.maxInFlightPerClient,
+    redis: deps.redis,
+    logger: deps.logger,
+    entryTtlMs: deps.config.requestTimeoutMs + 5_000,
+  });
+  const upload = (models: number) => [...checked, ...(share ? [share(models)] : [])];
   // A routed model type that is not served answers 503 no_actor, like one whose actors all died.
-  const predict = predictRouter({ client: deps.client, upload, models: PREDICT_ROUTE_MODELS, retain: deps.retain });
+  const predict = predictRouter({ client: deps.client, upload: upload(1), models: PREDICT_ROUTE_MODELS, retain: deps.retain });
   const health = healthRouter({
+    operator: identifyOperator(roles, refuse),
     redis: deps.redis,
     registry: deps.registry,
     servedModels: deps.config.servedModels,
@@ -111,12 +127,12 @@ export function createApp(deps: AppDeps): Express {
   });
   const ensemble = ensembleRouter({
     client: deps.client,
-    upload,
+    upload: upload(2), // both models decode the image
     settings: deps.config.ensemble,
     servedModels: deps.config.servedModels,
     retain: deps.retain,
   });
-  const metrics = metricsRouter(deps.metrics, guard);
+  const metrics = metricsRouter(deps.metrics, requireAdmin(roles, refuse));
   const docs = docsRouter(
     buildOpenApiDocument({
       title: 'Cataract Cluster API',
@@ -126,16 +142,9 @@ export function createApp(deps: AppDeps): Express {
       maxUploadMb: Number((deps.config.maxUploadBytes / (1024 * 1024)).toFixed(1)),
     }),
   );
-  const dashboard = dashboardRouter({
-    queues: deps.dashboardQueues,
-    ring,
-    basic: deps.config.dashboard.basic,
-    readOnly: deps.config.dashboard.readOnly,
-  });
-  // Changing which model version serves is an operator's act: it needs the admin credential, which
-  // today is any API key (the same as /metrics); the guard is named for the role it stands for.
-  const requireAdmin = guard;
-  const modelAdmin = modelAdminRouter({ redis: deps.redis, modelsDir: deps.config.modelsDir, requireAdmin });
+  const dashboard = dashboardRouter({ queues: deps.dashboardQueues, roles, refuse, readOnly: deps.config.dashboard.readOnly });
+  // Changing which model version serves is an operator's act: the admin credential (ADMIN_KEYS).
+  const modelAdmin = modelAdminRouter({ redis: deps.redis, modelsDir: deps.config.modelsDir, requireAdmin: requireAdmin(roles, refuse) });
   for (const part of [info, health, predict, ensemble, metrics, modelAdmin, docs, dashboard]) {
     app.use(part.router);
     endpoints.push(...part.endpoints);

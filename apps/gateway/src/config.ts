@@ -6,7 +6,7 @@ import { loadEnsembleSettings, type EnsembleSettings } from './ensemble/settings
 import { REPO_ROOT } from './paths';
 import { parseApiKeys } from './security/api-keys';
 import { parseOrigins } from './security/cors';
-import { parseTrustProxy } from './security/headers';
+import { parseTrustProxy } from './security/trust-proxy';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 /** Compose passes unset variables as "" (`${NAME:-}`): treat them as unset. */
@@ -41,16 +41,15 @@ const EnvSchema = z.object({
    * V8's interrupt budget (bytecode a function runs before V8 considers optimising it); 0 keeps
    * V8's own (66 KB in Node 20, `node --v8-options`). Lower means hot functions reach optimised code sooner: a process
    * runs each function of a request's path once per request, so with the default it served tens of
-   * seconds of traffic from unoptimised code after every start (bench/README.md, "What the second 2026-11-27 session changed").
+   * seconds of traffic from unoptimised code after every start (docs/performance.md, "The first seconds after a start").
    */
   V8_INTERRUPT_BUDGET: z.coerce.number().int().min(0).default(4096),
   /**
    * Largest semi-space of a worker's young generation, in MB (node's --max-semi-space-size); 0
    * keeps V8's own (16 MB here). Each upload allocates its body, multipart parts and the reply on
-   * the young generation: a larger one is scavenged less often. Gateway CPU per request over the
-   * shared throughput check's window, 32 against V8's own, four pairs in turn: 3.38 / 3.6, 3.40 /
-   * 3.72, 3.49 / 3.79, 3.31 / 3.68 ms (bench/README.md, "What the fifth 2026-11-27 session changed").
-   * Costs up to 3 x the difference in memory per worker (~50 MB).
+   * the young generation: a larger one is scavenged less often, which lowers the gateway's CPU per
+   * request (docs/performance.md, "The first seconds after a start"). Costs up to 3 x the
+   * difference in memory per worker (~50 MB).
    */
   GATEWAY_SEMI_SPACE_MB: z.coerce.number().int().min(0).max(1024).default(32),
   /** How long a stopping worker lets in-flight requests finish before closing their sockets. */
@@ -58,13 +57,19 @@ const EnvSchema = z.object({
   /** Ensemble weights, e.g. "lgbm=0.3,clip=0.7" (default: MODELS_DIR/ensemble.json), and the cascade's unsure band "0.2-0.8". */
   ENSEMBLE_WEIGHTS: z.string().optional(),
   CASCADE_BAND: z.string().optional(),
-  /** Comma-separated API keys; unset or empty: no authentication (logged loudly at start). */
+  /** Comma-separated client keys (they predict); unset or empty: no authentication (logged loudly at start). */
   API_KEYS: optionalText(),
+  /** Comma-separated operator keys (dashboard, /metrics, detailed /health); never accepted for predictions. */
+  ADMIN_KEYS: optionalText(),
+  /** Decode-cost units one client (key, or address without keys) may have in flight; 0: no limit (security/fair-share.ts). */
+  MAX_INFLIGHT_PER_CLIENT: z.preprocess(unsetIfBlank, z.coerce.number().int().min(0).default(64)),
+  /** Refused credentials (401/403) per address per minute before refusals turn into 429s; 0: no limit. */
+  AUTH_FAILURES_PER_MINUTE: z.preprocess(unsetIfBlank, z.coerce.number().int().min(0).default(30)),
   /** Requests per minute per key (per address without keys), shared by every worker and replica; 0: no limit. */
   RATE_LIMIT_PER_MINUTE: z.preprocess(unsetIfBlank, z.coerce.number().int().min(0).optional()),
   /** Comma-separated origins allowed to call the API from browsers ("*": any); none by default. */
   CORS_ORIGINS: optionalText(),
-  /** Express "trust proxy": false, true, a hop count, or addresses/subnets (behind nginx: 1). */
+  /** Addresses or CIDR subnets of the proxies whose X-Forwarded-For is believed (security/trust-proxy.ts); none by default. */
   TRUST_PROXY: optionalText(),
   /** Also append logs to LOG_DIR/gateway.log. */
   LOG_DIR: optionalText(),
@@ -106,12 +111,18 @@ export interface GatewayConfig {
   warmupRequests: number;
   shutdownGraceMs: number;
   ensemble: EnsembleSettings;
-  /** API_KEYS; empty: authentication off. */
+  /** API_KEYS (clients); empty: predictions need no key. */
   apiKeys: string[];
+  /** ADMIN_KEYS (operators). */
+  adminKeys: string[];
+  /** MAX_INFLIGHT_PER_CLIENT, decode-cost units; 0: off. */
+  maxInFlightPerClient: number;
+  /** AUTH_FAILURES_PER_MINUTE per address; 0: off. */
+  authFailuresPerMinute: number;
   /** RATE_LIMIT_PER_MINUTE; 0: off. */
   rateLimitPerMinute: number;
   corsOrigins: string[];
-  trustProxy: boolean | number | string;
+  trustProxy: string[] | false;
   logDir: string | undefined;
   dashboard: { basic: { user: string; password: string } | undefined; readOnly: boolean };
   saveUploads: boolean;
@@ -133,6 +144,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const e = parsed.data;
   if ((e.DASHBOARD_USER === undefined) !== (e.DASHBOARD_PASSWORD === undefined)) {
     throw new Error('invalid gateway configuration: DASHBOARD_USER and DASHBOARD_PASSWORD go together');
+  }
+  const apiKeys = parseApiKeys(e.API_KEYS);
+  const adminKeys = parseApiKeys(e.ADMIN_KEYS);
+  if (adminKeys.some((k) => apiKeys.includes(k))) {
+    throw new Error('invalid gateway configuration: a key is in both API_KEYS and ADMIN_KEYS (a client key must never be an operator credential)');
+  }
+  let trustProxy: string[] | false;
+  try {
+    trustProxy = parseTrustProxy(e.TRUST_PROXY);
+  } catch (err) {
+    throw new Error(`invalid gateway configuration: ${(err as Error).message}`);
   }
   const uploadTimeoutMs = e.UPLOAD_TIMEOUT_MS ?? e.REQUEST_TIMEOUT_MS;
   const servedModels = e.SERVED_MODELS !== undefined ? parseModelTypeList(e.SERVED_MODELS) : modelsWithManifest(e.MODELS_DIR);
@@ -156,10 +178,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     warmupRequests: e.GATEWAY_WARMUP_REQUESTS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? e.REQUEST_TIMEOUT_MS + 2000,
     ensemble: loadEnsembleSettings(e, e.MODELS_DIR),
-    apiKeys: parseApiKeys(e.API_KEYS),
+    apiKeys,
+    adminKeys,
+    maxInFlightPerClient: e.MAX_INFLIGHT_PER_CLIENT,
+    authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 0,
     corsOrigins: parseOrigins(e.CORS_ORIGINS),
-    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    trustProxy,
     logDir: e.LOG_DIR,
     dashboard: {
       basic: e.DASHBOARD_USER !== undefined && e.DASHBOARD_PASSWORD !== undefined ? { user: e.DASHBOARD_USER, password: e.DASHBOARD_PASSWORD } : undefined,

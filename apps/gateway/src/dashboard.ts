@@ -1,41 +1,28 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { BULL_PREFIX, MODEL_TYPES, QUEUE_NAMES } from '@cataract/contracts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import { ForbiddenError, UnauthorizedError } from './errors/access-errors';
+import { RequestHandler, Router } from 'express';
+import { dashboardJobValidation } from './dashboard-jobs';
 import { markRoute } from './observability/http-metrics';
 import type { EndpointInfo } from './routes/endpoint';
-import { ApiKeyRing, presentedKey } from './security/api-keys';
+import type { RefusalHandler } from './security/auth-failures';
+import { requireAdmin } from './security/role-guards';
+import type { Roles } from './security/roles';
+import { sameOriginWrites } from './security/same-origin';
 
 export const DASHBOARD_PATH = '/admin/queues';
 
-export interface DashboardCredentials {
-  user: string;
-  password: string;
-}
-
 export interface DashboardOptions {
   queues: readonly Queue[];
-  ring: ApiKeyRing;
-  /** DASHBOARD_USER / DASHBOARD_PASSWORD: HTTP basic auth for browsers. */
-  basic?: DashboardCredentials;
-  /** Retry, clean, pause and remove buttons only when false (DASHBOARD_READ_ONLY=false). */
+  /** Who is an operator (ADMIN_KEYS, DASHBOARD_USER / DASHBOARD_PASSWORD). */
+  roles: Roles;
+  /** Counts wrong credentials per address (auth-failures.ts). */
+  refuse: RefusalHandler;
+  /** Retry, clean, pause, add and remove buttons only when false (DASHBOARD_READ_ONLY=false). */
   readOnly: boolean;
-}
-
-const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-const same = (a: string, b: string) => timingSafeEqual(sha(a), sha(b));
-
-function basicCredentials(req: Request): { user: string; password: string } | undefined {
-  const m = /^Basic[ \t]+([A-Za-z0-9+/=]+)$/i.exec(req.headers.authorization ?? '');
-  if (!m) return undefined;
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
 /**
@@ -57,45 +44,16 @@ export function openDashboardQueues(redisUrl: string): { queues: Queue[]; close(
   };
 }
 
-/** Whether the dashboard needs credentials at all (any API key or basic-auth pair configured). */
-export function dashboardProtected(opts: Pick<DashboardOptions, 'ring' | 'basic'>): boolean {
-  return opts.ring.enabled || opts.basic !== undefined;
-}
-
 /**
- * Who may open the dashboard: an API key (X-API-Key / Bearer, as for the API), basic auth with
- * DASHBOARD_USER/DASHBOARD_PASSWORD, or basic auth with any user name and an API key as password
- * (how a browser, which cannot add headers, logs in). A 401 asks browsers for basic auth.
- */
-export function dashboardAuth(opts: Pick<DashboardOptions, 'ring' | 'basic'>): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (!dashboardProtected(opts)) return next();
-    const basic = basicCredentials(req);
-    if (basic) {
-      const byPair = opts.basic !== undefined && same(basic.user, opts.basic.user) && same(basic.password, opts.basic.password);
-      const keyId = opts.ring.enabled ? opts.ring.identify(basic.password) : undefined;
-      if (byPair || keyId !== undefined) {
-        if (keyId) res.locals.apiKeyId = keyId;
-        return next();
-      }
-      return next(new UnauthorizedError('Basic')); // wrong basic credentials: let the browser ask again
-    }
-    const key = presentedKey(req);
-    if (key === undefined) return next(new UnauthorizedError('Basic'));
-    const id = opts.ring.identify(key);
-    if (id === undefined) return next(new ForbiddenError());
-    res.locals.apiKeyId = id;
-    next();
-  };
-}
-
-/**
- * The BullMQ dashboard (@bull-board) at /admin/queues over the gateway's own queue producers,
- * behind dashboardAuth. Read-only unless configured otherwise; an unprotected dashboard (no
- * API_KEYS, no DASHBOARD_USER) is always read-only, so nobody anonymous can empty a queue.
+ * The BullMQ dashboard (@bull-board) at /admin/queues over the gateway's own queue producers, for
+ * operators only (requireAdmin: an admin key, or basic auth as the dashboard user or with an admin
+ * key as password; never a client key, whose holder would otherwise read every client's jobs).
+ * Read-only unless configured otherwise and an operator credential exists, so nobody anonymous can
+ * empty a queue. A read-write dashboard takes changes only from its own page (sameOriginWrites),
+ * and jobs added or edited there must be prediction jobs (dashboardJobValidation).
  */
 export function dashboardRouter(opts: DashboardOptions): { router: Router; endpoints: EndpointInfo[]; readOnly: boolean } {
-  const readOnly = opts.readOnly || !dashboardProtected(opts);
+  const readOnly = opts.readOnly || !opts.roles.adminAuth;
   const adapter = new ExpressAdapter();
   adapter.setBasePath(DASHBOARD_PATH);
   createBullBoard({
@@ -104,10 +62,17 @@ export function dashboardRouter(opts: DashboardOptions): { router: Router; endpo
     options: { uiConfig: { boardTitle: 'Cataract queues' } },
   });
   const router = Router();
-  router.use(DASHBOARD_PATH, markRoute, dashboardAuth(opts), adapter.getRouter() as RequestHandler);
+  router.use(
+    DASHBOARD_PATH,
+    markRoute,
+    requireAdmin(opts.roles, opts.refuse, 'Basic'),
+    sameOriginWrites(),
+    dashboardJobValidation(),
+    adapter.getRouter() as RequestHandler,
+  );
   return {
     router,
     readOnly,
-    endpoints: [{ method: 'GET', path: `${DASHBOARD_PATH}/`, description: `BullMQ queue dashboard (${readOnly ? 'read-only' : 'read-write'}; API key or basic auth)` }],
+    endpoints: [{ method: 'GET', path: `${DASHBOARD_PATH}/`, description: `BullMQ queue dashboard (${readOnly ? 'read-only' : 'read-write'}; operators: admin key or basic auth)` }],
   };
 }

@@ -1,7 +1,15 @@
-import pino, { DestinationStream, Logger } from 'pino';
-import { logDestination, REDACT_PATHS } from './observability/log-destination';
+import { createServiceLogger, type DestinationStream, logDestination, type Logger } from '@cataract/service-kit';
 
 export type { Logger };
+
+/** Credentials never reach a log line, whatever a serializer or a careless call passes along. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["x-api-key"]',
+];
 
 /**
  * One JSON line per event; every request-scoped line carries the request id (see
@@ -15,8 +23,5 @@ export function createLogger(
   logDir?: string,
   destination: DestinationStream = logDestination('gateway.log', logDir),
 ): Logger {
-  return pino(
-    { level, base: { service: 'gateway', pid: process.pid, ...bindings }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
-    destination,
-  );
+  return createServiceLogger({ service: 'gateway', level, bindings, destination, redact: REDACT_PATHS });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ModelType, PredictionResult, PredictJobResult, redisKeys } from '@cataract/contracts';
+import { isReady, type Redis } from '@cataract/service-kit';
 import type { ActorRegistry } from './actor-registry';
 import {
   ClientGoneError,
@@ -12,7 +13,6 @@ import {
 } from './errors';
 import type { Logger } from './logger';
 import type { ModelQueues } from './queues';
-import { isReady, Redis } from './redis';
 import type { ReplyListener } from './reply-listener';
 
 /** An image stored once in Redis for the duration of one request; any number of model jobs read it. */

@@ -1,6 +1,6 @@
 import { BULL_PREFIX, JOB_DEFAULTS, ModelType, PredictJobData, QUEUE_NAMES } from '@cataract/contracts';
 import { Queue, QueueOptions } from 'bullmq';
-import type { Redis } from './redis';
+import type { Redis } from '@cataract/service-kit';
 
 export type PredictQueue = Queue<PredictJobData>;
 

@@ -4,7 +4,8 @@ import type { ActorRegistry } from './actor-registry';
 import { InferenceFailedError, JobLostError, NoActorError, RedisUnavailableError } from './errors';
 import type { Logger } from './logger';
 import type { ModelQueues } from './queues';
-import type { Redis } from './redis';
+import { withTimeout } from '@cataract/concurrency';
+import type { Redis } from '@cataract/service-kit';
 
 interface Pending {
   model: ModelType;
@@ -104,19 +105,11 @@ export class ReplyListener {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    let timer: NodeJS.Timeout | undefined;
     try {
       // Bounded: while Redis is down the command would wait for a reconnect; we are closing anyway.
-      await Promise.race([
-        this.subscriber.unsubscribe(this.channel),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, 1000);
-        }),
-      ]);
+      await withTimeout(this.subscriber.unsubscribe(this.channel), 1000, () => undefined);
     } catch {
       // closing anyway
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { MODEL_TYPES, redisKeys } from '@cataract/contracts';
 import { ModelStateStore, readShadowStats } from '@cataract/model-store';
 import type { Express } from 'express';
+import { closeRedis, connectRedis, isReady, Redis } from '@cataract/service-kit';
 import { readAbout } from './about';
 import { ActorRegistry } from './actor-registry';
 import { AppDeps, createApp } from './app';
@@ -11,7 +12,6 @@ import type { Logger } from './logger';
 import { ModelCatalog } from './model-catalog';
 import { ModelClient, ModelClientOptions } from './model-client';
 import { ModelQueues } from './queues';
-import { closeRedis, createRequestRedis, createSubscriberRedis, isReady, Redis } from './redis';
 import { openDashboardQueues } from './dashboard';
 import { RedisUnavailableError } from './errors';
 import { ReplyListener, ReplyListenerOptions } from './reply-listener';
@@ -71,8 +71,8 @@ export function createGatewayServices(
   opts: { replies?: ReplyListenerOptions; registryCacheMs?: number } = {},
 ): GatewayServices {
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const redis = createRequestRedis(config.redisUrl, `gateway:${instanceId}`, logger);
-  const subscriber = createSubscriberRedis(config.redisUrl, `gateway-sub:${instanceId}`, logger);
+  const redis = connectRedis(config.redisUrl, 'request', `gateway:${instanceId}`, logger);
+  const subscriber = connectRedis(config.redisUrl, 'subscriber', `gateway-sub:${instanceId}`, logger);
   const queues = new ModelQueues(redis);
   const registry = new ActorRegistry(redis, logger, { cacheMs: opts.registryCacheMs });
   const replies = new ReplyListener(redis, subscriber, redisKeys.replyChannel(instanceId), queues, registry, logger, opts.replies);

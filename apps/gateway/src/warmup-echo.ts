@@ -1,10 +1,10 @@
 import type { ActorHeartbeat, ModelType, PredictJobData, PredictionResult, ReplyMessage } from '@cataract/contracts';
 import { Job, JobsOptions, Queue, QueueOptions } from 'bullmq';
+import type { Redis } from '@cataract/service-kit';
 import type { Logger } from './logger';
 import { ModelClient, Predictor } from './model-client';
 import type { GatewayMetrics } from './observability/metrics';
 import { ModelQueues, PredictQueue } from './queues';
-import type { Redis } from './redis';
 import type { ReplyListener } from './reply-listener';
 import { observeAnswers } from './services';
 
@@ -16,7 +16,7 @@ import { observeAnswers } from './services';
  * Only the actor's part is stood in for, so the code a real request runs in this process (the
  * upload's SET, BullMQ's add, the reply's parsing, the metrics of a job) is compiled before the
  * first client needs it: with the stand-in alone it was still being compiled under the first
- * seconds of real load (bench/README.md, "warm-up before serving").
+ * seconds of real load (docs/performance.md, "The first seconds after a start").
  */
 
 /** An actor's answer as the reply listener parses it (timings included, like a real one's). */

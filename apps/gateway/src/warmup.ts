@@ -5,11 +5,11 @@ import { mapLimit } from '@cataract/concurrency';
 import type { ModelType } from '@cataract/contracts';
 import { renderSampleEyePhotos } from '@cataract/imaging';
 import pino from 'pino';
+import { isReady } from '@cataract/service-kit';
 import { AppDeps, createApp, PREDICT_ROUTE_MODELS } from './app';
 import { createLogger, Logger } from './logger';
 import type { Predictor } from './model-client';
 import { GatewayMetrics } from './observability/metrics';
-import { isReady } from './redis';
 import type { GatewayServices } from './services';
 import { openEchoClient, STAND_IN_PREDICTOR } from './warmup-echo';
 
@@ -17,7 +17,7 @@ import { openEchoClient, STAND_IN_PREDICTOR } from './warmup-echo';
  * Gateway worker warm-up. node:cluster hands a worker connections as soon as it listens, and a
  * just-started worker runs its request path (HTTP parsing, express, multer, the upload check, the
  * JSON answer) from unoptimised code while V8 compiles it: on this 2-core machine a cold cluster
- * spent half its gateway CPU compiling in its first seconds of load (bench/README.md, "warm-up before serving").
+ * spent half its gateway CPU compiling in its first seconds of load (docs/performance.md, "The first seconds after a start").
  * So before a worker listens, it uploads rendered eye photos to itself: a private loopback server
  * (not shared with the cluster) running the same app, built from the same parts, except that
  * queues private to the warm-up answer for the actors (warmup-echo.ts: no actor is needed, no
@@ -58,8 +58,7 @@ export function warmupPaths(servedModels: readonly ModelType[]): string[] {
 
 /**
  * The warm-up's client is node:http with a body built once per photo, not fetch + FormData: fetch
- * made a 300-upload warm-up of one worker take 1.65-1.96 s against 1.18-1.28 s (2026-11-27, three
- * starts each of `GATEWAY_WORKERS=1 node apps/gateway/dist/main.js`, its "warmed up" log line),
+ * made a 300-upload warm-up of one worker take about 1.5x as long (docs/experiments/process-counts.md),
  * time spent compiling and running client code the worker never serves with.
  */
 function multipart(photo: Buffer, name: string): { body: Buffer; contentType: string } {

@@ -1,7 +1,8 @@
 import { createServer, Server } from 'node:http';
 import type { GatewayConfig } from './config';
 import type { Logger } from './logger';
-import { whenReady } from './redis';
+import { withTimeout } from '@cataract/concurrency';
+import { whenReady } from '@cataract/service-kit';
 import { shareWithCluster } from './observability/cluster-metrics';
 import { createGatewayServices, type GatewayServices } from './services';
 import { awaitListenTurn, START_BARRIER_WORKER_WAIT_MS } from './start-barrier';
@@ -20,16 +21,8 @@ const STARTUP_REDIS_WAIT_MS = 5000;
 
 /** True once the request-path connection is ready and the reply channel subscribed, false after `maxMs`. */
 async function servingWithin(services: GatewayServices, maxMs: number): Promise<boolean> {
-  const commands = whenReady(services.redis);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), maxMs);
-  });
-  try {
-    return await Promise.race([Promise.all([commands, services.ready]).then(() => true, () => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const serving = Promise.all([whenReady(services.redis), services.ready]).then(() => true, () => false);
+  return withTimeout(serving, maxMs, () => false);
 }
 
 /** One HTTP worker of the cluster: the gateway services behind a node:http server. */

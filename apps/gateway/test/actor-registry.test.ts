@@ -1,5 +1,5 @@
 import { HEARTBEAT, redisKeys } from '@cataract/contracts';
-import { redisServerAvailable, usePrivateRedis } from '../../../tests/support/redis';
+import { redisServerAvailable, usePrivateRedis } from '@cataract/test-support/redis';
 import { ActorRegistry } from '../src/actor-registry';
 import { silentLogger } from './helpers';
 

@@ -1,8 +1,8 @@
 import { EnsembleResponseSchema, PredictionResponseSchema } from '@cataract/contracts';
 import request from 'supertest';
-import { syntheticEye } from '../../../tests/support/photos';
-import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/support/redis';
-import { okResult, ScriptedActor, startScriptedActor } from '../../../tests/support/scripted-actor';
+import { syntheticEye } from '@cataract/test-support/photos';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
+import { okResult, ScriptedActor, startScriptedActor } from '@cataract/test-support/scripted-actor';
 import { createGatewayServices, GatewayServices } from '../src/services';
 import { servicesReady, silentLogger, testConfig } from './helpers';
 

@@ -58,6 +58,18 @@ describe('ensemble weights, band and combination (pure)', () => {
     expect(() => combineProbabilities({}, w)).toThrow(/no ensemble member/);
     expect(() => combineProbabilities({ lgbm: 1.2 }, w)).toThrow(/probability/);
   });
+
+  it('logit combiner: bias + scale * weighted log-odds when both answer, the answering member alone otherwise', () => {
+    const w = { lgbm: 0.25, clip: 0.75 };
+    const c = { kind: 'logit' as const, bias: -0.2, scale: 1.5 };
+    const lo = (p: number) => Math.log(p / (1 - p));
+    const expected = 1 / (1 + Math.exp(-(-0.2 + 1.5 * (0.25 * lo(0.2) + 0.75 * lo(0.9)))));
+    expect(combineProbabilities({ lgbm: 0.2, clip: 0.9 }, w, c)).toBeCloseTo(expected, 12);
+    expect(combineProbabilities({ lgbm: 0.2, clip: 0.9 }, w, c)).not.toBeCloseTo(0.25 * 0.2 + 0.75 * 0.9, 3);
+    expect(combineProbabilities({ lgbm: 0.2 }, w, c)).toBeCloseTo(0.2, 12); // degraded: no bias/scale on one member
+    expect(combineProbabilities({ lgbm: 0, clip: 1 }, w, c)).toBeGreaterThan(0.5); // 0 and 1 stay finite log-odds
+    expect(combineProbabilities({ lgbm: 0.2, clip: 0.9 }, w, { kind: 'mean' })).toBeCloseTo(0.25 * 0.2 + 0.75 * 0.9, 12);
+  });
 });
 
 describe('resolveMembers', () => {
@@ -118,7 +130,7 @@ class FakeClient {
 }
 
 describe('EnsemblePredictor + toEnsembleResponse', () => {
-  const settings: EnsembleSettings = { weights: { lgbm: 0.3, clip: 0.7 }, threshold: 0.5, band: [0.2, 0.8], source: 'env' };
+  const settings: EnsembleSettings = { weights: { lgbm: 0.3, clip: 0.7 }, threshold: 0.5, band: [0.2, 0.8], combiner: { kind: 'mean' }, source: 'env' };
   const upload: StoredUpload = {
     key: 'cataract:upload:u1',
     bytes: 10,
@@ -219,14 +231,29 @@ describe('loadEnsembleSettings', () => {
   const file = { weights: { lgbm: 0.2, clip: 0.6 }, threshold: 0.45, method: 'grid', date: '2026-11-26', command: 'node tools/dist/choose-ensemble-weights.js' };
 
   it('takes models/ensemble.json when present, env overrides, equal weights otherwise', () => {
-    expect(loadEnsembleSettings({}, modelsDir(file))).toEqual({ weights: { lgbm: expect.closeTo(0.25, 12), clip: expect.closeTo(0.75, 12) }, threshold: 0.45, band: [0.2, 0.8], source: 'file' });
+    expect(loadEnsembleSettings({}, modelsDir(file))).toEqual({
+      weights: { lgbm: expect.closeTo(0.25, 12), clip: expect.closeTo(0.75, 12) },
+      threshold: 0.45,
+      band: [0.2, 0.8],
+      combiner: { kind: 'mean' },
+      source: 'file',
+    });
     expect(loadEnsembleSettings({ ENSEMBLE_WEIGHTS: 'lgbm=1,clip=1', CASCADE_BAND: '0.3-0.7' }, modelsDir(file))).toEqual({
       weights: { lgbm: 0.5, clip: 0.5 },
       threshold: 0.45,
       band: [0.3, 0.7],
+      combiner: { kind: 'mean' },
       source: 'env',
     });
     expect(loadEnsembleSettings({}, modelsDir())).toMatchObject({ weights: { lgbm: 0.5, clip: 0.5 }, threshold: 0.5, source: 'default' });
+  });
+
+  it("takes the file's combiner and cascade band; env weights fall back to the plain mean", () => {
+    const stacked = { ...file, combiner: { kind: 'logit', bias: 0.1, scale: 2 }, cascade_band: [0.05, 0.9] };
+    expect(loadEnsembleSettings({}, modelsDir(stacked))).toMatchObject({ combiner: { kind: 'logit', bias: 0.1, scale: 2 }, band: [0.05, 0.9], source: 'file' });
+    expect(loadEnsembleSettings({ ENSEMBLE_WEIGHTS: 'lgbm=1,clip=3', CASCADE_BAND: '0.3-0.7' }, modelsDir(stacked))).toMatchObject({ combiner: { kind: 'mean' }, band: [0.3, 0.7] });
+    expect(() => loadEnsembleSettings({}, modelsDir({ ...file, combiner: { kind: 'logit', bias: 0, scale: -1 } }))).toThrow(/combiner/);
+    expect(() => loadEnsembleSettings({}, modelsDir({ ...file, cascade_band: [0.9, 0.1] }))).toThrow(/cascade_band/);
   });
 
   it('refuses an invalid file or variable instead of serving different weights silently', () => {

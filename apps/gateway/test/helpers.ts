@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import pino from 'pino';
+import { whenReady } from '@cataract/service-kit';
 import { GatewayConfig, loadConfig } from '../src/config';
-import { whenReady } from '../src/redis';
 import type { GatewayServices } from '../src/services';
 
 export const silentLogger = pino({ level: 'silent' });

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LgbmFixture, writeLgbmFixture } from '../../../tests/support/models';
+import { LgbmFixture, writeLgbmFixture } from '@cataract/test-support/models';
 import { ModelCatalog } from '../src/model-catalog';
 
 describe('ModelCatalog', () => {

@@ -1,7 +1,7 @@
 import { HEARTBEAT, PredictJobData, redisKeys } from '@cataract/contracts';
 import { Redis } from 'ioredis';
-import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/support/redis';
-import { okResult, ScriptedActor, startScriptedActor } from '../../../tests/support/scripted-actor';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
+import { okResult, ScriptedActor, startScriptedActor } from '@cataract/test-support/scripted-actor';
 import { ActorRegistry } from '../src/actor-registry';
 import { ClientGoneError, DeadlineExceededError, NoActorError, QueueFullError, RedisUnavailableError, UnsupportedImageError } from '../src/errors';
 import { ModelClient } from '../src/model-client';

@@ -1,5 +1,5 @@
 import { JOB_DEFAULTS } from '@cataract/contracts';
-import { redisServerAvailable, usePrivateRedis } from '../../../tests/support/redis';
+import { redisServerAvailable, usePrivateRedis } from '@cataract/test-support/redis';
 import { ModelQueues } from '../src/queues';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;

@@ -1,8 +1,8 @@
 import { BULL_PREFIX, PredictJobData, PredictJobResult, QUEUE_NAMES, redisKeys } from '@cataract/contracts';
 import { Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/support/redis';
-import { okResult, ScriptedActor, startScriptedActor } from '../../../tests/support/scripted-actor';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
+import { okResult, ScriptedActor, startScriptedActor } from '@cataract/test-support/scripted-actor';
 import { ActorRegistry } from '../src/actor-registry';
 import { InferenceFailedError, NoActorError, RedisUnavailableError } from '../src/errors';
 import { ModelQueues } from '../src/queues';

@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { syntheticEye } from '../../../tests/support/photos';
+import { syntheticEye } from '@cataract/test-support/photos';
 import { errorHandler } from '../src/middleware/error-handler';
 import { requestContext } from '../src/middleware/request-context';
 import { imageUpload } from '../src/upload';

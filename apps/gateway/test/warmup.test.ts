@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
-import { RedisServer, redisServerAvailable, startRedis } from '../../../tests/support/redis';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { createGatewayServices, GatewayServices } from '../src/services';
 import { warmUpGateway, warmupPaths } from '../src/warmup';
 import { STAND_IN_PREDICTOR } from '../src/warmup-echo';

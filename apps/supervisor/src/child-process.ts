@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import { withTimeout } from '@cataract/concurrency';
 import { Backoff } from './backoff';
 
 export interface ChildSpec {
@@ -74,12 +75,7 @@ export class SupervisedChild extends EventEmitter<{ spawn: [pid: number]; exit: 
     if (!proc) return;
     this.log.info({ child: this.spec.name, pid: proc.pid, signal, timeoutMs }, 'stopping child');
     proc.kill(signal);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      this.exited.then(() => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), Math.max(0, timeoutMs)))),
-    ]);
-    clearTimeout(timer);
+    const timedOut = await withTimeout(this.exited.then(() => false), timeoutMs, () => true);
     if (timedOut) {
       this.log.warn({ child: this.spec.name, pid: proc.pid, timeoutMs }, 'child did not stop in time: SIGKILL');
       this.killGroup(proc);

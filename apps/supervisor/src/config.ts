@@ -43,10 +43,8 @@ export interface SupervisorConfig {
 
 /**
  * lgbm actors when LGBM_ACTORS is not set: one per CPU, at most 4. An lgbm actor's feature code
- * runs on its one JS thread, which is what limits it: on the 2-core bench machine, /predict_lgbm at
- * 50 connections reached 0.68x / 0.71x of the in-process baseline with one actor (85.6 / 92.6 req/s,
- * bench/results/load-2026-11-26T16-07-45-goal-quiet.json) and 0.80x with two (149.5 req/s,
- * ...T16-14-59-lgbm2.json, `npm run bench:load -- --env LGBM_ACTORS=2`). A clip actor already spreads its work over threads
+ * runs on its one JS thread, which is what limits it: one actor left CPU idle under load
+ * (docs/performance.md, "Settings that help"; `npm run bench:load -- --env LGBM_ACTORS=2`). A clip actor already spreads its work over threads
  * (inference in a worker thread, decoding in libuv's pool), and batches better alone: 1.
  */
 export function defaultLgbmActors(cpus = availableParallelism()): number {

@@ -6,10 +6,10 @@
  */
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { createServiceLogger } from '@cataract/service-kit';
 import { Cluster, planCluster } from './cluster';
 import { loadConfig, type SupervisorConfig } from './config';
 import { ConfigError, RedisUnavailableError } from './errors';
-import { createLogger } from './logger';
 import { detectModels } from './models';
 import { ensureRedis, redact, type EmbeddedRedis } from './redis-bootstrap';
 import { installSignalHandlers, shutdownCluster } from './shutdown';
@@ -92,10 +92,10 @@ function main(): void {
   try {
     config = loadConfig();
   } catch (err) {
-    createLogger().fatal({ err }, (err as Error).message);
+    createServiceLogger({ service: 'supervisor', level: 'info' }).fatal({ err }, (err as Error).message);
     process.exit(1);
   }
-  const log = createLogger(config.logLevel);
+  const log = createServiceLogger({ service: 'supervisor', level: config.logLevel }); // synchronous stdout: nothing lost on exit
   process.on('exit', killEverything);
   const crash = (err: unknown) => {
     log.fatal({ err }, 'supervisor crashed: killing its children');

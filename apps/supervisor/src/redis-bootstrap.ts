@@ -1,4 +1,5 @@
-import { accessSync, constants as fsConstants, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants as fsConstants, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -6,6 +7,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
+import { withTimeout } from '@cataract/concurrency';
 import { Backoff, type BackoffOptions } from './backoff';
 import { SupervisedChild } from './child-process';
 import { RedisUnavailableError } from './errors';
@@ -42,10 +44,6 @@ export async function probeRedis(url: string, timeoutMs: number): Promise<RedisP
     }
     return { status: 'unreachable', reason: socketError?.message || (err as Error)?.message || String(err) };
   };
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<RedisProbe>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'unreachable', reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
-  });
   const attempt = (async (): Promise<RedisProbe> => {
     try {
       await client.connect();
@@ -56,9 +54,8 @@ export async function probeRedis(url: string, timeoutMs: number): Promise<RedisP
     }
   })();
   try {
-    return await Promise.race([attempt, deadline]);
+    return await withTimeout(attempt, timeoutMs, (): RedisProbe => ({ status: 'unreachable', reason: `no answer within ${timeoutMs} ms` }));
   } finally {
-    clearTimeout(timer);
     client.disconnect();
   }
 }
@@ -91,6 +88,7 @@ export function freePort(): Promise<number> {
 }
 
 export interface EmbeddedRedis {
+  /** redis://:<password>@127.0.0.1:<port>: for the children's REDIS_URL only, never for a log line (redact()). */
   url: string;
   port: number;
   dir: string;
@@ -112,6 +110,10 @@ export interface EmbeddedRedisOptions {
 /**
  * Starts a throw-away redis-server on a free 127.0.0.1 port: no RDB, no AOF, data in a temp dir
  * that is removed on stop. It runs under the orphan guard and is restarted (same port) if it dies.
+ * It asks for a random password (32 random bytes, hex), so another local user can neither read the
+ * in-flight photos nor queue jobs: the password sits in a config file inside the temp dir (mkdtemp
+ * makes it 0700; the file is 0600), not on the command line where `ps` would show it, and reaches
+ * the children only in REDIS_URL, in their environment, which other users cannot read.
  */
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
   const { binary, log } = options;
@@ -122,8 +124,11 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     const port = await freePort();
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cataract-redis-'));
     const logFile = path.join(dir, 'redis.log');
+    const password = randomBytes(32).toString('hex');
+    const configFile = path.join(dir, 'redis.conf');
+    writeFileSync(configFile, `requirepass ${password}\n`, { mode: 0o600 });
     const args = [
-      ...[ORPHAN_GUARD_SCRIPT, '--orphan-cleanup', dir, binary, '--port', String(port), '--bind', '127.0.0.1'],
+      ...[ORPHAN_GUARD_SCRIPT, '--orphan-cleanup', dir, binary, configFile, '--port', String(port), '--bind', '127.0.0.1'],
       ...['--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir, '--logfile', logFile],
     ];
     const child = new SupervisedChild(
@@ -131,7 +136,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
       new Backoff(options.restart),
       log,
     );
-    const url = `redis://127.0.0.1:${port}`;
+    const url = `redis://:${password}@127.0.0.1:${port}`;
     const removeDir = () => rmSync(dir, { recursive: true, force: true });
     const embedded: EmbeddedRedis = {
       url,
@@ -206,7 +211,7 @@ export async function ensureRedis(options: {
   }
   const embedded = await startEmbeddedRedis({ binary, log, restart: options.restart });
   log.warn(
-    { redis: embedded.url, configured: redact(url), reason: probe.reason, binary, dir: embedded.dir, pid: embedded.child.pid },
+    { redis: redact(embedded.url), configured: redact(url), reason: probe.reason, binary, dir: embedded.dir, pid: embedded.child.pid },
     'no Redis at REDIS_URL: started a private redis-server (embedded default, in-memory, removed on exit)',
   );
   return { url: embedded.url, embedded };

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Cluster } from './cluster';
+import { redact } from './redis-bootstrap';
 
 /** Time the embedded Redis gets once everything that uses it has stopped. */
 const REDIS_STOP_MS = 5_000;
@@ -18,7 +19,7 @@ export async function shutdownCluster(cluster: Cluster, graceMs: number, log: Lo
   log.info({ actors: cluster.actors.length }, 'gateway stopped: stopping actors');
   await Promise.all(cluster.actors.map((a) => a.stop(left())));
   if (cluster.redis) {
-    log.info({ redis: cluster.redis.url }, 'actors stopped: stopping the embedded Redis');
+    log.info({ redis: redact(cluster.redis.url) }, 'actors stopped: stopping the embedded Redis');
     await cluster.redis.stop(REDIS_STOP_MS);
   }
   log.info('cluster stopped');

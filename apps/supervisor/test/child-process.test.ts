@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { isAlive } from '../../../tests/support/proc-inspect';
+import { isAlive } from '@cataract/test-support/proc-inspect';
 import { Backoff } from '../src/backoff';
 import { SupervisedChild, type ChildExit } from '../src/child-process';
 

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { RedisUnavailableError } from '../src/errors';
-import { freePort } from '../../../tests/support/ports';
+import { freePort } from '@cataract/test-support/ports';
 import { ensureRedis, findExecutable, probeRedis, redact, startEmbeddedRedis } from '../src/redis-bootstrap';
 import { ORPHAN_GUARD_SCRIPT } from '../src/runtime-files';
 import { REDIS_SERVER, startTestRedis, type TestRedis } from './helpers/redis-server';
@@ -87,7 +87,7 @@ withRedis(`embedded redis-server${REDIS_SERVER ? '' : ' (skipped: redis-server n
   it('starts on a free port, answers PING, and leaves nothing behind when stopped', async () => {
     const embedded = await startEmbeddedRedis({ binary: REDIS_SERVER!, log, restart });
     try {
-      expect(embedded.url).toBe(`redis://127.0.0.1:${embedded.port}`);
+      expect(embedded.url).toMatch(new RegExp(`^redis://:[0-9a-f]{64}@127\\.0\\.0\\.1:${embedded.port}$`));
       expect(await probeRedis(embedded.url, 1000)).toEqual({ status: 'ok' });
       expect(existsSync(embedded.dir)).toBe(true);
     } finally {
@@ -95,6 +95,42 @@ withRedis(`embedded redis-server${REDIS_SERVER ? '' : ' (skipped: redis-server n
     }
     expect((await probeRedis(embedded.url, 500)).status).toBe('unreachable');
     expect(existsSync(embedded.dir)).toBe(false);
+  });
+
+  it('asks for a random password that is on no command line and in no log line, and listens on loopback only', async () => {
+    const lines: string[] = [];
+    const capture = pino({ level: 'trace' }, { write: (l: string) => lines.push(l) });
+    const dead = `redis://127.0.0.1:${await freePort()}`;
+    const endpoint = await ensureRedis({ url: dead, probeTimeoutMs: 1000, log: capture, restart });
+    const other = await startEmbeddedRedis({ binary: REDIS_SERVER!, log, restart });
+    try {
+      const embedded = endpoint.embedded!;
+      const password = new URL(embedded.url).password;
+      expect(password).toMatch(/^[0-9a-f]{64}$/);
+      expect(new URL(other.url).password).not.toBe(password);
+      // without the password: refused, not served
+      const anonymous = await probeRedis(`redis://127.0.0.1:${embedded.port}`, 1000);
+      expect(anonymous.status).toBe('rejected');
+      expect(anonymous.status === 'rejected' && anonymous.reason).toMatch(/NOAUTH/);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.join('\n')).not.toContain(password);
+      const cmdlines = readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .map((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+          } catch {
+            return '';
+          }
+        });
+      const server = cmdlines.filter((c) => c.includes(`--port ${embedded.port}`));
+      expect(server.length).toBeGreaterThan(0);
+      expect(server.every((c) => !c.includes(password) && c.includes('--bind 127.0.0.1'))).toBe(true);
+      expect(statSync(path.join(embedded.dir, 'redis.conf')).mode & 0o077).toBe(0);
+    } finally {
+      await endpoint.embedded?.stop();
+      await other.stop();
+    }
   });
 
   it('is restarted on the same port when it dies', async () => {

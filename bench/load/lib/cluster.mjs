@@ -43,6 +43,9 @@ export async function startCluster(env = {}) {
   const exited = new Promise((r) => child.once('exit', r));
   // the actor counts the supervisor will start (its own defaults, from its built config)
   const want = requireFromRoot(join(ROOT, 'apps/supervisor/dist/config.js')).loadConfig({ ...process.env, ...env }).actors;
+  // With credentials configured, /health lists the actors to an operator only.
+  const admin = (env.ADMIN_KEYS ?? process.env.ADMIN_KEYS ?? '').split(',')[0].trim();
+  const healthHeaders = admin ? { 'X-API-Key': admin } : {};
   const stop = async () => {
     try {
       process.kill(-child.pid, 'SIGTERM'); // the supervisor stops its children in order
@@ -68,7 +71,7 @@ export async function startCluster(env = {}) {
       if (child.exitCode !== null) throw new Error(`supervisor exited: ${tail()}`);
       if (i > 1200) throw new Error(`cluster not healthy within 120 s: ${JSON.stringify(health)} ${tail()}`);
       try {
-        health = await (await fetch(`${base}/health`)).json();
+        health = await (await fetch(`${base}/health`, { headers: healthHeaders })).json();
         if (health.status === 'ok' && (health.actors.lgbm ?? []).length === want.lgbm && (health.actors.clip ?? []).length === want.clip) break;
       } catch {
         // not listening yet

@@ -1,25 +1,17 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { ROOT } from './root.mjs';
 
-const START = '<!-- bench:load results: start (written by bench/load/run.mjs) -->';
-const END = '<!-- bench:load results: end -->';
-
 /**
- * bench/results/load-<date>[-label].json with everything measured, and the tables in bench/README.md
- * between the markers above (only that block is replaced; other sections are left alone).
+ * bench/results/load-<date>[-label].json with everything measured, and the same run's tables in a
+ * markdown file beside it (bench/results/load-<date>[-label].md).
  */
 export function writeReport(result) {
-  const json = writeResultFile(`load-${stamp(result.date)}${result.label ? '-' + result.label.replace(/[^A-Za-z0-9_-]/g, '_') : ''}`, result);
-
-  const readme = join(ROOT, 'bench', 'README.md');
-  const block = `${START}\n${markdown(result, json.slice(ROOT.length + 1))}\n${END}`;
-  const current = existsSync(readme) ? readFileSync(readme, 'utf8') : '# Benchmarks\n';
-  const next = current.includes(START) && current.includes(END)
-    ? current.slice(0, current.indexOf(START)) + block + current.slice(current.indexOf(END) + END.length)
-    : `${current.trimEnd()}\n\n## Load benchmark results\n\n${block}\n`;
-  writeFileSync(readme, next);
-  return [json, readme];
+  const name = `load-${stamp(result.date)}${result.label ? '-' + result.label.replace(/[^A-Za-z0-9_-]/g, '_') : ''}`;
+  const json = writeResultFile(name, result);
+  const md = json.replace(/\.json$/, '.md');
+  writeFileSync(md, `# Load benchmark run\n\n${markdown(result, basename(json))}\n`);
+  return [json, md];
 }
 
 /** bench/results/<name>.json holding `record`; returns its path. */

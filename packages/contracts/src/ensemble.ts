@@ -17,6 +17,17 @@ export const EnsembleWeightsSchema = z
   .refine((w) => w.lgbm + w.clip > 0, 'at least one weight must be positive');
 export type EnsembleWeights = z.infer<typeof EnsembleWeightsSchema>;
 
+/**
+ * How the members' (calibrated) P(cataract) become one: `mean` = the weighted average; `logit` =
+ * stacking fitted on out-of-fold predictions, p = sigmoid(bias + scale * sum_m w_m * logit(p_m)) with
+ * the weights normalised to sum 1 (so the weights still say how far each member is trusted).
+ */
+export const EnsembleCombinerSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('mean') }),
+  z.object({ kind: z.literal('logit'), bias: z.number().finite(), scale: z.number().finite().positive() }),
+]);
+export type EnsembleCombiner = z.infer<typeof EnsembleCombinerSchema>;
+
 /** One member's own answer inside an ensemble response, or why it has none. */
 export const MemberAnswerSchema = PredictionResultSchema.omit({ status: true, timings: true });
 export type MemberAnswer = z.infer<typeof MemberAnswerSchema>;
@@ -55,6 +66,13 @@ export type EnsembleResponse = z.infer<typeof EnsembleResponseSchema>;
 export const EnsembleFileSchema = z.looseObject({
   weights: EnsembleWeightsSchema,
   threshold: z.number().min(0).max(1),
+  /** Absent: the weighted mean. */
+  combiner: EnsembleCombinerSchema.optional(),
+  /** The cascade's default band on lgbm's calibrated P(cataract) (env CASCADE_BAND overrides). */
+  cascade_band: z
+    .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
+    .refine(([lo, hi]) => lo <= hi, 'cascade_band must be [lo, hi] with lo <= hi')
+    .optional(),
   method: z.string().min(1),
   date: z.string().min(1),
   command: z.string().min(1),

@@ -33,7 +33,10 @@ export const ERROR_CODES = [
   'inference_failed', // the actor failed the job after its retries
   'unauthorized', // no API key (API_KEYS set)
   'forbidden', // an API key that is not in API_KEYS
-  'rate_limited', // over RATE_LIMIT_PER_MINUTE for this key (or address)
+  'rate_limited', // over RATE_LIMIT_PER_MINUTE for this key (or address), or too many refused credentials from one address
+  'too_many_in_flight', // over MAX_INFLIGHT_PER_CLIENT: this key (or address) already has that much work in flight
+  'cross_site_request', // a state-changing dashboard request from another origin or without a JSON body
+  'invalid_job', // job data added or edited on the dashboard that is not a prediction job
   'storage_unavailable', // SAVE_UPLOADS is on and the upload could not be kept
   'not_found',
   'internal_error',

@@ -33,3 +33,10 @@ export const HealthResponseSchema = z.object({
   timestamp: z.iso.datetime(),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
+
+/**
+ * GET /health for anyone without an operator credential once credentials are configured: whether
+ * the service is ok, nothing about its processes, hosts or Redis (the full report needs an admin).
+ */
+export const HealthSummarySchema = HealthResponseSchema.pick({ status: true, timestamp: true });
+export type HealthSummary = z.infer<typeof HealthSummarySchema>;

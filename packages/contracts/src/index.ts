@@ -12,3 +12,4 @@ export * from './model-state';
 export * from './model-admin';
 export * from './http';
 export * from './ensemble';
+export * from './calibration';

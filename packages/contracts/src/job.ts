@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ImageRejectionCodeSchema } from './error-codes';
 import { LabelSchema, ProbabilitiesSchema } from './labels';
+import { UPLOAD_KEY_PATTERN } from './redis-keys';
 import { JobTimingsSchema } from './timings';
 
 /**
@@ -8,7 +9,8 @@ import { JobTimingsSchema } from './timings';
  * (so an ensemble enqueues two jobs over one stored upload, and BullMQ's job hashes stay small).
  */
 export const PredictJobDataSchema = z.object({
-  uploadKey: z.string().min(1),
+  /** Only ever an upload key (redisKeys.upload): an actor reads it and may delete it, so no other key may be named here. */
+  uploadKey: z.string().regex(UPLOAD_KEY_PATTERN, 'must be an upload key (cataract:upload:<id>)'),
   requestId: z.string().min(1),
   /** Epoch ms after which nobody waits for the answer: the actor drops the job instead of working for nobody. */
   deadline: z.number().int().positive(),

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { CalibrationSchema } from './calibration';
 import { LabelSchema } from './labels';
 import { ModelTypeSchema } from './model-types';
 
@@ -25,6 +26,8 @@ const common = {
   labels: z.array(LabelSchema).min(2),
   positive_label: z.literal('cataract'),
   threshold: z.number().min(0).max(1),
+  /** Applied by the actor to the model's raw P(cataract) before the threshold (absent: served raw). */
+  calibration: CalibrationSchema.optional(),
   created: z.string().min(1),
   training: z.record(z.string(), z.unknown()).optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),

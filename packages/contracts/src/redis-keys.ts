@@ -3,6 +3,9 @@ import type { ModelType } from './model-types';
 /** Namespace of the cluster's own Redis keys (BullMQ's live under BULL_PREFIX). */
 export const KEY_NAMESPACE = 'cataract';
 
+/** What redisKeys.upload names: the namespace, `upload:` and a short id of letters, digits and dashes (a UUID). */
+export const UPLOAD_KEY_PATTERN = new RegExp(`^${KEY_NAMESPACE}:upload:[A-Za-z0-9-]{1,64}$`);
+
 export const redisKeys = {
   /** Raw image bytes of one request, with a TTL just past its deadline. */
   upload: (uploadId: string) => `${KEY_NAMESPACE}:upload:${uploadId}`,

@@ -63,6 +63,12 @@ describe('job schemas', () => {
     expect(PredictJobDataSchema.safeParse({ ...data, deadline: 'soon' }).success).toBe(false);
     expect(PredictJobDataSchema.safeParse({ ...data, uploadKey: '' }).success).toBe(false);
   });
+  it('takes only an upload key as uploadKey (an actor reads it and may delete it)', () => {
+    expect(PredictJobDataSchema.safeParse({ ...data, uploadKey: redisKeys.upload('0b5e2f3a-1c1d-4a39-9d0e-8f1f2c3d4e5f') }).success).toBe(true);
+    for (const uploadKey of ['bull:lgbm:meta', 'cataract:actors:lgbm', 'cataract:upload:a:b', 'cataract:upload:../x', 'xcataract:upload:1', 'cataract:upload:1\n']) {
+      expect({ uploadKey, ok: PredictJobDataSchema.safeParse({ ...data, uploadKey }).success }).toEqual({ uploadKey, ok: false });
+    }
+  });
   it('discriminates ok and rejected results', () => {
     const ok = { status: 'ok', prediction: 'normal', confidence: 0.6, probabilities: { cataract: 0.4, normal: 0.6 }, model_version: 'v', actor_id: 'a' };
     expect(PredictJobResultSchema.parse(ok)).toEqual(ok);

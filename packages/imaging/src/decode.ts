@@ -1,5 +1,5 @@
 import { DecodeLimits } from './probe';
-import { openImage, toRgb8 } from './pipeline';
+import { decodeRgb } from './pipeline';
 
 export interface DecodedImage {
   /** RGB uint8, row-major, no padding. */
@@ -11,7 +11,6 @@ export interface DecodedImage {
 
 /** Full decode: EXIF auto-orient, sRGB, 3 channels; truncated or corrupt data throws ImageRejectedError. */
 export async function decodeImage(buf: Buffer, opts: DecodeLimits = {}): Promise<DecodedImage> {
-  const { image } = await openImage(buf, opts);
-  const { data, width, height } = await toRgb8(image);
+  const { data, width, height } = await decodeRgb(buf, opts);
   return { data, width, height, channels: 3 };
 }

@@ -1,3 +1,4 @@
+import { declaredSizeMismatch } from './declared-size';
 import { ImageRejectedError } from './errors';
 import { AcceptedFormat, sniffFormat } from './formats';
 import { DecodeLimits, ImageProbe, resolveMaxPixels } from './probe';
@@ -5,9 +6,10 @@ import { DecodeLimits, ImageProbe, resolveMaxPixels } from './probe';
 /**
  * probeImage's contract (magic bytes, dimensions from the header, pixel limit; same codes) read in
  * JavaScript from the container headers alone: JPEG frame header, PNG IHDR, WebP VP8/VP8L/VP8X.
+ * It also refuses a header that declares more pixels than the file's data can hold (declared-size.ts).
  * For the gateway, which checks every upload before queuing it: probeImage (sharp's metadata())
  * costs about 0.22 ms of CPU and a thread-pool round trip per call, this about 1 microsecond
- * (bench/README.md). It validates less than libvips does (a header it accepts may still fail to
+ * (`node bench/load/micro/header-check-cost.mjs`). It validates less than libvips does (a header it accepts may still fail to
  * decode), so the actor, which decodes, still refuses such files with the same undecodable_image code.
  */
 export function checkImageHeader(buf: Uint8Array, opts: DecodeLimits = {}): ImageProbe {
@@ -20,6 +22,8 @@ export function checkImageHeader(buf: Uint8Array, opts: DecodeLimits = {}): Imag
   if (width * height > maxPixels) {
     throw new ImageRejectedError('too_many_pixels', `image is ${width}x${height} (${width * height} pixels), limit is ${maxPixels}`);
   }
+  const mismatch = declaredSizeMismatch(format, buf, width, height);
+  if (mismatch) throw new ImageRejectedError('undecodable_image', mismatch);
   return { format, width, height };
 }
 

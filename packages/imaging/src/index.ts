@@ -4,6 +4,7 @@ export { ImageRejectedError, FeatureSetMismatchError } from './errors';
 export type { ImageRejectionCode } from './errors';
 export { probeImage } from './probe';
 export { checkImageHeader } from './header';
+export { decodeCostUnits, COST_UNIT_PIXELS } from './decode-cost';
 export type { ImageProbe, DecodeLimits } from './probe';
 export { decodeImage } from './decode';
 export type { DecodedImage } from './decode';

@@ -1,5 +1,5 @@
 import { DecodeLimits } from './probe';
-import { BLACK, openImage, toRgb8 } from './pipeline';
+import { BLACK, decodeRgb } from './pipeline';
 
 export interface TensorSpec {
   layout: 'NCHW' | 'NHWC';
@@ -41,8 +41,7 @@ export async function imageToTensor(
   if (!Number.isInteger(offset) || offset < 0 || offset + size > target.length) {
     throw new RangeError(`tensor of ${size} elements does not fit at offset ${offset} of an array of ${target.length}`);
   }
-  const { image } = await openImage(buf, opts);
-  const { data } = await toRgb8(
+  const { data } = await decodeRgb(buf, opts, (image) =>
     image.resize(spec.width, spec.height, {
       fit: spec.resize,
       position: 'centre',

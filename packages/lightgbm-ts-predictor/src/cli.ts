@@ -1,6 +1,6 @@
 /**
  * `lgbm-predict MODEL FEATURES --format tsv|libsvm [--skip-first-column] [--raw]
- *  [--num-iteration N] [--start-iteration N]`
+ *  [--num-iteration N] [--start-iteration N] [--[no-]average-output-transform]`
  *
  * Prints one line per input row: the row's predictions, tab-separated, each in the shortest
  * text that reads back to the same double. Exit codes: 0 ok, 1 bad model/input, 2 usage.
@@ -21,6 +21,10 @@ export const USAGE = `usage: lgbm-predict MODEL FEATURES --format tsv|libsvm [op
   --raw                 print raw scores (no sigmoid/softmax/exp transform)
   --num-iteration N     use the first N iterations (<= 0: all)
   --start-iteration N   skip the first N iterations
+  --average-output-transform, --no-average-output-transform
+                        random forest (average_output) models: transform the average or not
+                        (default: yes for v3/v4 files, no for v2 and unversioned files, as
+                        LightGBM before 2.2.3 returned the plain average)
   -h, --help            show this help
 `;
 
@@ -45,6 +49,7 @@ interface CliOptions {
   readonly raw: boolean;
   readonly numIteration: number;
   readonly startIteration: number;
+  readonly averageOutputTransform: boolean | undefined;
 }
 
 /** Run the CLI; returns the exit code instead of exiting so it can be tested in-process. */
@@ -89,6 +94,7 @@ function run(options: CliOptions, io: CliIo): void {
     rawScore: options.raw,
     numIteration: options.numIteration,
     startIteration: options.startIteration,
+    averageOutputTransform: options.averageOutputTransform,
   });
   const out = predictor.predictMany(rows);
   const k = predictor.numOutputs;
@@ -128,6 +134,8 @@ function parseCommandLine(argv: readonly string[]): CliOptions | undefined {
       raw: { type: 'boolean', default: false },
       'num-iteration': { type: 'string' },
       'start-iteration': { type: 'string' },
+      'average-output-transform': { type: 'boolean', default: false },
+      'no-average-output-transform': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -139,6 +147,11 @@ function parseCommandLine(argv: readonly string[]): CliOptions | undefined {
   if (!(FEATURE_FORMATS as readonly string[]).includes(format)) {
     throw new CliUsageError(`--format must be tsv or libsvm, got "${format}"`);
   }
+  const transformOn = values['average-output-transform'] === true;
+  const transformOff = values['no-average-output-transform'] === true;
+  if (transformOn && transformOff) {
+    throw new CliUsageError('--average-output-transform and --no-average-output-transform exclude each other');
+  }
   return {
     modelPath: positionals[0] as string,
     featuresPath: positionals[1] as string,
@@ -147,6 +160,7 @@ function parseCommandLine(argv: readonly string[]): CliOptions | undefined {
     raw: values.raw === true,
     numIteration: integerOption('--num-iteration', values['num-iteration']),
     startIteration: integerOption('--start-iteration', values['start-iteration']),
+    averageOutputTransform: transformOn ? true : transformOff ? false : undefined,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 export { LightGBMModel, loadModel, loadModelFile } from './model';
 export { Predictor } from './predictor';
+export { averagedOutputIsTransformed } from './average-output';
 export type { FeatureRows, PredictOptions } from './predictor';
 export type { Objective, TransformKind } from './objective';
 export {
@@ -15,8 +16,11 @@ export {
   PredictArgumentError,
   UnsupportedModelError,
 } from './errors';
-export { parseModelText, SUPPORTED_VERSIONS } from './model-text';
-export type { ModelHeader, ParsedLinearLeaves, ParsedModel, ParsedTree } from './model-text';
+export { parseModelText } from './model-text';
+export type { ParsedModel } from './model-text';
+export { SUPPORTED_VERSIONS } from './model-header';
+export type { ModelHeader } from './model-header';
+export type { ParsedLinearLeaves, ParsedTree } from './tree-text';
 export type { Forest } from './model-layout';
 export { parseFeatureText } from './features-input';
 export type { FeatureFormat, FeatureInputOptions } from './features-input';

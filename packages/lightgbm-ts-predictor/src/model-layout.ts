@@ -3,7 +3,7 @@
  * (structure of arrays), children rewritten to global indices, so predicting touches a handful of
  * contiguous arrays and allocates nothing.
  */
-import { ParsedTree } from './model-text';
+import { ParsedTree } from './tree-text';
 
 export interface Forest {
   readonly numTrees: number;

@@ -4,9 +4,11 @@
  *
  * Semantics follow LightGBM's GBDT::PredictRaw / GBDT::Predict (src/boosting/gbdt_prediction.cpp):
  * trees are summed iteration by iteration per output; `average_output` (random forest) divides
- * by the number of iterations used before the objective's transform. Like LightGBM, raw scores
- * of an average_output model are the undivided sums.
+ * by the number of iterations used, then applies the objective's transform unless the file came
+ * from a LightGBM that did not (see average-output.ts). Like LightGBM, raw scores of an
+ * average_output model are the undivided sums.
  */
+import { averagedOutputIsTransformed } from './average-output';
 import { PredictArgumentError } from './errors';
 import { Forest } from './model-layout';
 import { applyTransform, Objective } from './objective';
@@ -19,6 +21,12 @@ export interface PredictOptions {
   readonly numIteration?: number;
   /** First iteration to use (LightGBM's start_iteration); clamped to [0, iterations]. Default 0. */
   readonly startIteration?: number;
+  /**
+   * `average_output` (random forest) models only: apply the objective's transform to the average.
+   * Default: true for `version=v3`/`v4` files, false for `v2` and unversioned files (LightGBM
+   * before 2.2.3 returned the plain average); set true for a v2 file written by 2.2.3-2.3.x.
+   */
+  readonly averageOutputTransform?: boolean;
 }
 
 /** What a Predictor needs from a loaded model. */
@@ -29,6 +37,8 @@ export interface PredictorModel {
   readonly numTreePerIteration: number;
   readonly numIterations: number;
   readonly averageOutput: boolean;
+  /** `version=` of the file; decides how averaged output is transformed. */
+  readonly version: string | undefined;
 }
 
 /** A flat row-major batch: numFeatures values per row. */
@@ -49,6 +59,8 @@ export class Predictor {
   private readonly objective: Objective;
   /** Random forest: divide by iterationCount before the transform (not for raw scores). */
   private readonly average: boolean;
+  /** Apply the objective's transform (always, except to an old random forest's average). */
+  private readonly transform: boolean;
 
   constructor(model: PredictorModel, options: PredictOptions = {}) {
     const startOption = options.startIteration ?? 0;
@@ -68,6 +80,8 @@ export class Predictor {
     this.startIteration = start;
     this.iterationCount = count;
     this.average = model.averageOutput && !this.rawScore;
+    this.transform =
+      !this.average || (options.averageOutputTransform ?? averagedOutputIsTransformed(model.version));
   }
 
   /**
@@ -120,6 +134,6 @@ export class Predictor {
     if (this.average) {
       for (let c = 0; c < k; c++) out[offset + c] = (out[offset + c] as number) / this.iterationCount;
     }
-    applyTransform(this.objective, out, offset, k);
+    if (this.transform) applyTransform(this.objective, out, offset, k);
   }
 }

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { ModelType } from '@cataract/contracts';
 import { typesWithModels } from '@cataract/model-store';
-import { freePort } from '../../support/ports';
-import { childPids, isAlive } from '../../support/proc-inspect';
-import { ACTOR_MAIN, assertBuilt, GATEWAY_MAIN, HealthBody, ManagedProcess, REPO_ROOT, spawnNode, waitForHealth } from '../../support/processes';
-import { RedisServer, startRedis } from '../../support/redis';
+import { freePort } from '@cataract/test-support/ports';
+import { childPids, isAlive } from '@cataract/test-support/proc-inspect';
+import { ACTOR_MAIN, assertBuilt, GATEWAY_MAIN, HealthBody, ManagedProcess, REPO_ROOT, spawnNode, waitForHealth } from '@cataract/test-support/processes';
+import { RedisServer, startRedis } from '@cataract/test-support/redis';
 
 /** The repository's real models (what `npm start` serves). */
 export const REAL_MODELS_DIR = join(REPO_ROOT, 'models');

@@ -1,6 +1,6 @@
 import { JOB_DEFAULTS, MODEL_TYPES, type ModelType } from '@cataract/contracts';
-import { isAlive, processesWithMarker, rssBytes } from '../../support/proc-inspect';
-import { KeyCensus, keyCensus, unfinishedJobs } from '../../support/redis-inspect';
+import { isAlive, processesWithMarker, rssBytes } from '@cataract/test-support/proc-inspect';
+import { KeyCensus, keyCensus, unfinishedJobs } from '@cataract/test-support/redis-inspect';
 import type { FaultCluster } from './fault-cluster';
 
 /**

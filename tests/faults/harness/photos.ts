@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED_PHOTOS_DIR, sharedPhotosAvailable, syntheticEye } from '../../support/photos';
+import { SHARED_PHOTOS_DIR, sharedPhotosAvailable, syntheticEye } from '@cataract/test-support/photos';
 
 /**
  * Upload bodies for the fault scenarios: small real photos from ../shared when it is present (the

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LoadOptions, LoadRun, Sample, startLoad, summarize } from '../../support/load';
-import { REPO_ROOT } from '../../support/processes';
-import { redisServerAvailable } from '../../support/redis';
+import { LoadOptions, LoadRun, Sample, startLoad, summarize } from '@cataract/test-support/load';
+import { REPO_ROOT } from '@cataract/test-support/processes';
+import { redisServerAvailable } from '@cataract/test-support/redis';
 import { FaultCluster, FaultClusterOptions, realModelPresent } from './fault-cluster';
 import { loadPhotos } from './photos';
 import { Baseline, memoryGrowth, RSS_TOLERANCE_BYTES, settle, stopAndFindLeftovers, takeBaseline } from './invariants';

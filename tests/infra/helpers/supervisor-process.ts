@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isAlive } from '../../support/proc-inspect';
+import { isAlive } from '@cataract/test-support/proc-inspect';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SUPERVISOR_MAIN = path.join(ROOT, 'apps/supervisor/dist/main.js');

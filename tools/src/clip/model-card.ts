@@ -1,52 +1,72 @@
 /** models/clip/README.md, rendered from the training run so every figure in it is a measured one. */
-
-interface Metrics {
-  accuracy: number;
-  auc: number;
-  confusion: { tp: number; fp: number; tn: number; fn: number };
-  n: number;
-}
+import type { Calibration } from '@cataract/contracts';
+import { cvTable, type CvReport } from '../cv/report';
+import type { CvScore } from './model-selection';
 
 export interface ClipCardInput {
   manifest: {
     version: string;
     sha256: string;
     threshold: number;
+    calibration: Calibration;
     input: { name: string; layout: string; width: number; height: number; mean: number[]; std: number[]; resize: string };
     output: { name: string };
     labels: string[];
     training: {
-      seed: number;
-      split: { valid_fraction: number };
-      data: { counts: Record<string, { total: number; train: number; valid: number }> };
-      augmentation: { copies: number; long_side: number[]; jpeg_quality: number[] };
-      head: { l2: number; rows: number; cv: { folds: number; scores: { l2: number; logLoss: number; accuracy: number }[] } };
-      backbone: { sha256: string };
-      diagnostics: { validation_reencoded_128: Metrics };
+      command: string;
+      augmentation: { copies: number; long_side: number[]; jpeg_quality: number[]; photometric_copies: number };
+      head: { l2: number; rows: number };
+      backbone: { sha256: string; layers: string[]; width: number; flip_tta: boolean };
     };
-    metrics: { validation: Metrics; validation_reencoded_256: Metrics };
   };
+  report: CvReport;
+  scores: CvScore[];
   modelBytes: number;
   backboneBytes: number;
   seconds: number;
+  /** The run reused embeddings from --cache-dir (its time then excludes most backbone runs). */
+  cached: boolean;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
-const row = (name: string, m: Metrics) =>
-  `| ${name} | ${m.n} | ${pct(m.accuracy)} | ${m.auc.toFixed(4)} | ${m.confusion.tp} | ${m.confusion.fn} | ${m.confusion.fp} | ${m.confusion.tn} |`;
-
-export function renderClipModelCard({ manifest: m, modelBytes, backboneBytes, seconds }: ClipCardInput): string {
+export function renderClipModelCard({ manifest: m, report: r, scores, modelBytes, backboneBytes, seconds, cached }: ClipCardInput): string {
   const t = m.training;
-  const c = t.data.counts;
   const mb = (n: number) => `${(n / 1e6).toFixed(2)} MB`;
-  return `# clip model: MobileNetV2 embedding + logistic head (ONNX)
+  return `# clip model: MobileNetV2 multi-layer pooled embedding + logistic head (ONNX)
 
 \`model.onnx\` is ONE ONNX graph (opset 13) run by the clip actor with onnxruntime-node:
 input \`${m.input.name}\` float32 [N, ${m.input.height}, ${m.input.width}, 3] (${m.input.layout}, RGB, v/255 with mean ${JSON.stringify(m.input.mean)} / std ${JSON.stringify(m.input.std)}, resize "${m.input.resize}"),
-output \`${m.output.name}\` [N, 2] in order ${JSON.stringify(m.labels)}; "cataract" when P(cataract) >= ${m.threshold}.
+output \`${m.output.name}\` [N, 2] in order ${JSON.stringify(m.labels)} (the head's raw probabilities). The actor applies the
+manifest's \`calibration\` (Platt: p' = sigmoid(${m.calibration.a.toFixed(4)} * logit(p) + ${m.calibration.b.toFixed(4)})) and answers "cataract" when p' >= ${m.threshold}.
 The input is produced by \`@cataract/imaging\`'s \`imageToTensor(buf, manifest.input)\`, the same call the trainer used.
 
 Version \`${m.version}\`, ${mb(modelBytes)}, sha256 \`${m.sha256}\` (checked by the actor against \`manifest.json\`).
+
+## Reproduce
+
+\`\`\`sh
+npx tsc -b packages/keras-onnx tools   # the backbone is converted from the installed nsfwjs on every run
+${t.command}   # ${Math.round(seconds)} s for this run on 2 shared cores${cached ? ', embeddings read from --cache-dir' : ''}; --cache-dir DIR makes re-runs fast
+\`\`\`
+
+Deterministic: same data and options -> the same model.onnx (seeded augmentation and folds, deterministic L-BFGS).
+
+## Cross-validated figures
+
+All ${r.plan.photos} photos of \`../shared/data/cataract/train\`, every one scored by a head that never saw it or its
+near-duplicates: ${r.plan.k}-fold stratified cross-validation repeated ${r.plan.repeats} times (fold seed ${r.plan.seed}), grouped by
+${r.plan.grouping}: ${r.plan.groups} groups, ${r.plan.photos_in_multi_photo_groups} photos share a group with another (the set holds many exact copies).
+"Per repeat" = one repeat's ${r.plan.photos} out-of-fold predictions scored together, mean ± sd over the ${r.plan.repeats} repeats; "per fold" =
+mean ± sd over the ${r.plan.k * r.plan.repeats} held-out folds. "Calibrated" = cross-fitted Platt (each fold's fit saw only the other folds'
+out-of-fold predictions). The 256 px columns score the same photos downscaled to a 256 px long side, JPEG q85.
+
+${cvTable(r)}
+
+Reliability diagram (all repeats' out-of-fold predictions pooled): ![reliability](reliability.png)
+
+Per-photo out-of-fold predictions (per repeat, raw and calibrated, plain and 256 px): \`oof-predictions.json\`.
+
+Head L2 by the same cross-validation (mean out-of-fold log-loss of the photos as they are, raw):
+${scores.map((s) => `l2=${s.l2}: ${s.logLoss.toFixed(4)} (accuracy ${(s.accuracy * 100).toFixed(2)} %)`).join('; ')}; chosen l2 = ${t.head.l2}.
 
 ## Where the weights come from
 
@@ -55,45 +75,20 @@ Version \`${m.version}\`, ${mb(modelBytes)}, sha256 \`${m.sha256}\` (checked by 
   nsfwjs's README says the model was trained in Keras by Gant Laborde (github.com/GantMan/nsfw_model) on 60+ GB of
   images for 5 NSFW classes; its layer names and frozen (\`trainable: false\`) convolution stack are those of Keras'
   ImageNet MobileNetV2 used for transfer learning. nsfwjs feeds it \`img / 255\` resized to 224x224, hence mean 0 / std 1 here.
-  We keep the graph up to \`flatten_1\` (7x7 average pool of the last 1280-channel map = the pooled 1280-d embedding)
-  and drop nsfwjs's NSFW dense head. Nothing is downloaded: \`npm run build:backbone\` reads the installed package.
-- **Conversion** (\`packages/keras-onnx\`): Keras topology + dequantised weights (tfjs' \`q * scale + min\`) to ONNX:
-  Conv2D kernels HWIO -> OIHW, DepthwiseConv2D [kh,kw,in,mult] -> [in*mult,1,kh,kw] with group=in,
-  ZeroPadding2D folded into the stride-2 convolutions' pads, TF "same" padding as explicit (asymmetric) pads,
-  BatchNormalization with the layer's epsilon (1e-3), ReLU6 as Clip(0, 6), Add, AveragePool, NHWC input with one
-  Transpose to NCHW, dynamic batch. \`tools/test/clip-backbone.test.ts\` checks the ONNX embedding against TensorFlow.js on
-  the same Keras model. Backbone alone: ${mb(backboneBytes)}, sha256 \`${t.backbone.sha256}\` (build artefact, not committed).
+  The embedding (${t.backbone.width}-d) concatenates the mean over the feature map of ${t.backbone.layers.map((l) => `\`${l.split(' ')[0]}\``).join(', ')}
+  (\`flatten_1\` = the pooled last 1280-channel map; the earlier layers keep texture and colour detail the NSFW-trained last
+  layers pool away)${t.backbone.flip_tta ? ', averaged over the photo and its mirror image inside the graph' : ''}; nsfwjs's NSFW dense head is dropped. Nothing is downloaded: the trainer converts the installed package.
+- **Conversion** (\`packages/keras-onnx\`): Keras topology + dequantised weights (tfjs' \`q * scale + min\`) to ONNX;
+  \`tools/test/clip-backbone.test.ts\` checks the ONNX embedding against TensorFlow.js on the same Keras model.
+  Backbone alone: ${mb(backboneBytes)}, sha256 \`${t.backbone.sha256}\` (build artefact, not committed).
 - **Head**: L2-regularised logistic regression (L-BFGS, TypeScript) on standardised embeddings, the standardisation folded
-  into a Gemm [1280, 2] + Softmax appended to the backbone. L2 = ${t.head.l2}, chosen by ${t.head.cv.folds}-fold
-  cross-validation on the training photos (folds grouped by photo) over {${t.head.cv.scores.map((s) => s.l2).join(', ')}}.
+  into a Gemm [1280, 2] + Softmax appended to the backbone, fitted on all photos.
 
-## Data, split and augmentation
+## Augmentation
 
-\`../shared/data/cataract/train\`: ${c.cataract.total} cataract + ${c.normal.total} normal photos. Stratified validation split
-(fraction ${t.split.valid_fraction}, seed ${t.seed}; the same split as the lgbm model): train ${c.cataract.train} + ${c.normal.train},
-validation ${c.cataract.valid} + ${c.normal.valid} (never trained on, not used to choose L2).
-Normal photos are much smaller than cataract photos in this set, a resolution shortcut: each training photo is also used as
+Normal photos are much smaller than cataract photos in this set, a resolution shortcut: each photo is also used as
 ${t.augmentation.copies} copies downscaled (imaging's \`downscaleReencode\`) to a seeded random long side in
-[${t.augmentation.long_side.join(', ')}] px at JPEG quality [${t.augmentation.jpeg_quality.join(', ')}], ${t.head.rows} training rows in all.
-
-## Validation metrics (the committed model.onnx, through imageToTensor)
-
-| set | n | accuracy | AUC | TP | FN | FP | TN |
-| --- | --- | --- | --- | --- | --- | --- | --- |
-${row('validation photos as stored', m.metrics.validation)}
-${row('re-encoded: downscaleReencode(buf, 256, 85)', m.metrics.validation_reencoded_256)}
-${row('diagnostic: downscaleReencode(buf, 128, 80)', t.diagnostics.validation_reencoded_128)}
-
-Per-photo validation P(cataract) (plain and re-encoded 256): \`validation-predictions.json\`.
-Cross-validation on the training photos: ${t.head.cv.scores.map((s) => `l2=${s.l2}: log-loss ${s.logLoss.toFixed(4)}, accuracy ${pct(s.accuracy)}`).join('; ')}.
-
-## Reproduce
-
-\`\`\`sh
-npx tsc -b packages/keras-onnx tools
-npm run build:backbone            # models/clip/backbone.onnx from the installed nsfwjs (train:clip builds it if absent)
-npm run train:clip -- --data ../shared/data/cataract/train   # ${Math.round(seconds)} s for this run on 2 cores
-npx jest packages/keras-onnx tools/test/clip
-\`\`\`
+[${t.augmentation.long_side.join(', ')}] px at JPEG quality [${t.augmentation.jpeg_quality.join(', ')}]${t.augmentation.photometric_copies ? `, plus ${t.augmentation.photometric_copies} photometric copies (rotation, mirror, Gaussian or motion blur, brightness/contrast, rescale, JPEG; \`clip/photometric.ts\`)` : ''}: ${t.head.rows} rows in all. Augmentations that
+cross-validation did not keep are recorded in \`docs/experiments/\`.
 `;
 }

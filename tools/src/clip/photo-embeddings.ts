@@ -8,6 +8,7 @@ import { downscaleReencode } from '@cataract/imaging';
 import { mapLimit, sha256Buffer, type LabelledImage, type VectorCache } from '../common';
 import { variantKey, type Variant } from '../lgbm/augment';
 import type { OnnxImageRunner } from './onnx-image-runner';
+import { applyPhotometric } from './photometric';
 
 export interface EmbedJob {
   item: LabelledImage;
@@ -17,6 +18,7 @@ export interface EmbedJob {
 /** The encoded bytes a job feeds to imageToTensor. */
 export async function jobBytes(job: EmbedJob): Promise<Buffer> {
   const original = await readFile(job.item.path);
+  if (job.variant.photometric) return applyPhotometric(original, job.variant.photometric);
   const { longSide, quality } = job.variant;
   return longSide === undefined ? original : downscaleReencode(original, longSide, quality ?? 85);
 }

@@ -82,3 +82,20 @@ export function numberOption(name: string, value: string | undefined, fallback: 
   if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${value}"`);
   return n;
 }
+
+/**
+ * The command line that reproduces a run, for manifests and cards: the npm script and the options
+ * given, minus those that only say where files go (--out, --cache-dir), which do not change the result.
+ */
+export function reproduceCommand(script: string, argv: readonly string[] = process.argv.slice(2)): string {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (/^--(out|cache-dir)(=|$)/.test(a)) {
+      if (!a.includes('=')) i++;
+      continue;
+    }
+    kept.push(a);
+  }
+  return `npm run ${script}${kept.length ? ' -- ' + kept.join(' ') : ''}`;
+}

@@ -5,11 +5,14 @@
  * photo order, before any parallel work, so the plan (and the model) is reproducible.
  */
 import { createRng, randInt } from '@cataract/gbdt-trainer';
+import { photometricKey, type Photometric } from '../clip/photometric';
 
 export interface Variant {
   /** undefined = the photo as it is */
   longSide?: number;
   quality?: number;
+  /** The clip trainer's photometric copies (clip/photometric.ts); takes precedence over longSide. */
+  photometric?: Photometric;
 }
 
 export interface AugmentOptions {
@@ -22,6 +25,7 @@ export interface AugmentOptions {
 }
 
 export function variantKey(v: Variant): string {
+  if (v.photometric) return photometricKey(v.photometric);
   return v.longSide === undefined ? 'orig' : `ds${v.longSide}q${v.quality}`;
 }
 

@@ -1,100 +1,76 @@
 /**
- * Chooses the number of boosting iterations on the training photos only: k-fold cross-validation
- * grouped by photo (a photo and its augmented copies always sit in the same fold), each fold
- * trained for `maxIterations`, then the iteration with the lowest mean held-out log-loss wins.
- * More stable than early stopping on one small held-out split, and the reported validation
- * photos are never looked at.
+ * Repeated grouped cross-validation of the GBDT over all photos. Each fold trains on the other
+ * folds' photos and their augmented copies for `maxIterations`, scoring its held-out photos (as they
+ * are) after every iteration; the iteration with the lowest mean held-out log-loss over all folds of
+ * all repeats is the model's iteration count, and every photo's out-of-fold P(cataract) at that
+ * iteration is kept per repeat, for the photo as it is and for its 256 px re-encoded copy.
  */
 import { train, type Booster, type TrainParams } from '@cataract/gbdt-trainer';
-import { binaryMetrics, type BinaryMetrics } from '../common';
+import { foldSplit, type FoldPlan } from '../cv/folds';
 
 export interface TrainRow {
   /** Index of the source photo (rows of one photo share it). */
   photo: number;
-  /** true for the photo as it is, false for an augmented copy */
-  original: boolean;
   features: Float64Array;
   label: 0 | 1;
 }
 
 export interface CvResult {
-  folds: number;
   /** Mean held-out binary log-loss after each iteration (index 0 = 1 iteration). */
   curve: number[];
   bestIteration: number;
   bestLoss: number;
-  /** Out-of-fold metrics at bestIteration on the original training photos and on their augmented copies. */
-  original: BinaryMetrics;
-  augmented: BinaryMetrics;
-  /** Out-of-fold P(positive) at bestIteration of every original photo, by photo index: the per-photo view behind `original`. */
-  outOfFold: OutOfFoldPrediction[];
-}
-
-export interface OutOfFoldPrediction {
-  photo: number;
-  label: 0 | 1;
-  p: number;
+  /** raw[r][i]: out-of-fold P(cataract) of photo i (as it is) in repeat r, at bestIteration. */
+  raw: Float64Array[];
+  /** The same for each photo's re-encoded copy. */
+  rawReencoded: Float64Array[];
 }
 
 export function crossValidate(
   rows: readonly TrainRow[],
-  photoFold: readonly number[],
+  photos: { original: readonly Float64Array[]; reencoded: readonly Float64Array[]; labels: ArrayLike<number> },
+  plan: FoldPlan,
   params: Partial<TrainParams>,
   maxIterations: number,
   featureNames: readonly string[],
   log: (msg: string) => void,
 ): CvResult {
-  const k = Math.max(...photoFold) + 1;
   const sum = new Float64Array(maxIterations);
   const weight = new Float64Array(maxIterations);
-  const held: { row: TrainRow; fold: number }[] = [];
-  const boosters: Booster[] = [];
-  for (let f = 0; f < k; f++) {
-    const inFold = (r: TrainRow) => photoFold[r.photo] === f;
-    const fit = rows.filter((r) => !inFold(r));
-    const out = rows.filter(inFold);
-    const b = train(
-      { ...params, num_iterations: maxIterations, early_stopping_rounds: 0 },
-      { rows: fit.map((r) => r.features), labels: fit.map((r) => r.label) },
-      { valid: { rows: out.map((r) => r.features), labels: out.map((r) => r.label) }, featureNames },
-    );
-    // Weight by held-out rows so the curve is the log-loss over all held-out rows.
-    b.history.validLoss.forEach((loss, i) => {
-      sum[i] += loss * out.length;
-      weight[i] += out.length;
-    });
-    log(`  fold ${f + 1}/${k}: ${fit.length} rows fit, ${out.length} held out, logloss@${b.trees.length} ${b.history.validLoss.at(-1)!.toFixed(4)}`);
-    boosters.push(b);
-    for (const row of out) held.push({ row, fold: f });
+  const boosters: { r: number; held: number[]; booster: Booster }[] = [];
+  for (let r = 0; r < plan.repeats; r++) {
+    for (let f = 0; f < plan.k; f++) {
+      const { held } = foldSplit(plan, r, f);
+      const heldSet = new Set(held);
+      const fit = rows.filter((row) => !heldSet.has(row.photo));
+      const b = train(
+        { ...params, num_iterations: maxIterations, early_stopping_rounds: 0 },
+        { rows: fit.map((x) => x.features), labels: fit.map((x) => x.label) },
+        { valid: { rows: held.map((i) => photos.original[i]), labels: held.map((i) => photos.labels[i]) }, featureNames },
+      );
+      b.history.validLoss.forEach((loss, i) => {
+        sum[i] += loss * held.length;
+        weight[i] += held.length;
+      });
+      log(`  repeat ${r + 1} fold ${f + 1}/${plan.k}: ${fit.length} rows fit, ${held.length} photos held out, logloss@${b.trees.length} ${b.history.validLoss.at(-1)!.toFixed(4)}`);
+      boosters.push({ r, held, booster: b });
+    }
   }
-  // Iterations every fold reached (a fold stops early only if its trees could not split at all).
+  const n = photos.labels.length;
   const curve: number[] = [];
-  for (let i = 0; i < maxIterations && weight[i] === rows.length; i++) curve.push(sum[i] / weight[i]);
+  for (let i = 0; i < maxIterations && weight[i] === n * plan.repeats; i++) curve.push(sum[i] / weight[i]);
   let best = 0;
   curve.forEach((v, i) => {
     if (v < curve[best]) best = i;
   });
   const bestIteration = best + 1;
-  const predictions = held.map((x) => ({ row: x.row, p: boosters[x.fold].predict(x.row.features, bestIteration) }));
-  const score = (sel: (r: TrainRow) => boolean) => {
-    const h = predictions.filter((x) => sel(x.row));
-    return binaryMetrics(
-      h.map((x) => x.p),
-      h.map((x) => x.row.label),
-      0.5,
-    );
-  };
-  const outOfFold = predictions
-    .filter((x) => x.row.original)
-    .map((x) => ({ photo: x.row.photo, label: x.row.label, p: x.p }))
-    .sort((a, b) => a.photo - b.photo);
-  return {
-    folds: k,
-    curve,
-    bestIteration,
-    bestLoss: curve[best],
-    original: score((r) => r.original),
-    augmented: score((r) => !r.original),
-    outOfFold,
-  };
+  const raw = Array.from({ length: plan.repeats }, () => new Float64Array(n));
+  const rawReencoded = Array.from({ length: plan.repeats }, () => new Float64Array(n));
+  for (const { r, held, booster } of boosters) {
+    for (const i of held) {
+      raw[r][i] = booster.predict(photos.original[i], bestIteration);
+      rawReencoded[r][i] = booster.predict(photos.reencoded[i], bestIteration);
+    }
+  }
+  return { curve, bestIteration, bestLoss: curve[best], raw, rawReencoded };
 }

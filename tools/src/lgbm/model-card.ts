@@ -1,95 +1,72 @@
 /** models/lgbm/README.md: the model card, generated from the run so every number in it was measured by it. */
-import type { BinaryMetrics } from '../common';
+import { cvTable, type CvReport } from '../cv/report';
 import type { CvResult } from './cross-validate';
 
 export interface ModelCardInput {
   command: string;
-  dataDir: string;
-  counts: Record<string, { total: number; train: number; valid: number }>;
-  seed: number;
-  validFraction: number;
+  report: CvReport;
   augmentation: { copies: number; long_side: [number, number]; jpeg_quality: [number, number] };
   trainRows: number;
   params: Record<string, unknown>;
-  cv: CvResult;
-  featureSet: { name: string; version: string; count: number };
-  threshold: number;
-  plain: BinaryMetrics;
-  reencoded: BinaryMetrics;
-  shortcutAuc: number;
+  result: CvResult;
+  featureCount: number;
   sha256: string;
+  bytes: number;
+  seconds: number;
+  /** The run reused features from --cache-dir. */
+  cached: boolean;
   topFeatures: string[];
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
-const row = (name: string, m: BinaryMetrics) =>
-  `| ${name} | ${m.n} | ${pct(m.accuracy)} | ${m.auc.toFixed(4)} | ${m.confusion.tp} | ${m.confusion.fn} | ${m.confusion.fp} | ${m.confusion.tn} |`;
-
 export function renderModelCard(c: ModelCardInput): string {
-  const classes = Object.entries(c.counts)
-    .map(([k, v]) => `| ${k} | ${v.total} | ${v.train} | ${v.valid} |`)
-    .join('\n');
+  const r = c.report;
   const params = Object.entries(c.params)
     .map(([k, v]) => `\`${k}=${v}\``)
     .join(', ');
   return `# lgbm model card
 
-Binary GBDT (LightGBM v4 text format, \`model.txt\`) that outputs P(cataract) for an external-eye
-photo from imaging's \`${c.featureSet.name}\` v${c.featureSet.version} feature set (${c.featureSet.count} colour, percentile,
-gradient and texture statistics of fixed eye regions and of the located iris, pupil and lens,
-computed on a normalised image size).
-Trained by our own TypeScript trainer (\`@cataract/gbdt-trainer\`), served by \`lightgbm-ts-predictor\`.
-This file is written by the training command; the numbers below are from that run.
+Binary GBDT (LightGBM v4 text format, \`model.txt\`, ${(c.bytes / 1e6).toFixed(2)} MB, sha256 \`${c.sha256}\`) that outputs
+P(cataract) for an external-eye photo from imaging's \`eye-regions\` feature set (${c.featureCount} colour, percentile,
+gradient and texture statistics of fixed eye regions and of the located iris, pupil and lens, on a normalised image size).
+Trained by our own TypeScript trainer (\`@cataract/gbdt-trainer\`), served by \`lightgbm-ts-predictor\`; the actor
+applies the manifest's \`calibration\` (Platt: p' = sigmoid(${r.calibration.a.toFixed(4)} * logit(p) + ${r.calibration.b.toFixed(4)})) to every answer
+and the decision is p' >= ${r.threshold}. This file is written by the training command; every number below is from that run.
 
 ## Reproduce
 
 \`\`\`
-${c.command}
+${c.command}        # ${c.seconds.toFixed(0)} s for this run on 2 shared cores${c.cached ? ', features read from --cache-dir' : ''}; --cache-dir DIR makes re-runs faster
 \`\`\`
 
-Same command, same data -> byte-identical \`model.txt\` (sha256 \`${c.sha256}\`); everything random comes
-from seeded generators.
+Same command, same data -> the same \`model.txt\` (all randomness from seeded generators).
 
-## Data and split
+## Cross-validated figures
 
-\`${c.dataDir}\` ("Cataract Image Dataset", training split only; photos downscaled to <= 512 px).
-Stratified validation split, ${Math.round(c.validFraction * 100)} % per class, seed ${c.seed}; it is never trained on. The
-iteration count is chosen by cross-validation on the training photos (below), and the parameters were
-picked the same way (grouped 5-fold CV on the training photos).
+All ${r.plan.photos} photos of \`../shared/data/cataract/train\` (there is no held-out split: every photo is scored by a model
+that never saw it or its near-duplicates). ${r.plan.k}-fold stratified cross-validation repeated ${r.plan.repeats} times (fold seed
+${r.plan.seed}), grouped by ${r.plan.grouping}: ${r.plan.groups} groups, ${r.plan.photos_in_multi_photo_groups} photos share a group with another.
+"Per repeat" = the ${r.plan.photos} out-of-fold predictions of one repeat scored together, mean ± sd over the ${r.plan.repeats} repeats;
+"per fold" = mean ± sd over the ${r.plan.k * r.plan.repeats} held-out folds. "Calibrated" = cross-fitted: each fold's Platt fit saw only
+the other folds' out-of-fold predictions. The 256 px columns score the same photos downscaled to a 256 px long side and
+re-encoded as JPEG q85 (the same fold models).
 
-| class | photos | train | validation |
-| --- | --- | --- | --- |
-${classes}
+${cvTable(r)}
 
-**Resolution shortcut.** Normal photos are much smaller than cataract photos: on the validation photos the
-long side alone separates the classes with ROC-AUC ${c.shortcutAuc.toFixed(3)}. The features never see the image's own
-resolution, and every training photo is also used as ${c.augmentation.copies} copies downscaled to a random long side in
-[${c.augmentation.long_side[0]}, ${c.augmentation.long_side[1]}] px and re-encoded as JPEG at a random quality in [${c.augmentation.jpeg_quality[0]}, ${c.augmentation.jpeg_quality[1]}]
-(imaging's \`downscaleReencode\`), ${c.trainRows} training rows in all. The second metrics row checks the result: the
-same validation photos downscaled to 256 px and re-encoded at q85.
+Reliability diagram (all repeats' out-of-fold predictions pooled): ![reliability](reliability.png)
+
+Per-photo out-of-fold predictions (per repeat, raw and calibrated, plain and 256 px): \`oof-predictions.json\`
+(\`npm run inspect:lgbm -- --predictions models/lgbm/oof-predictions.json --wrong --out wrong.png\` draws the misclassified ones).
 
 ## Training
 
-Number of iterations: ${c.cv.folds}-fold stratified cross-validation over the *training* photos (grouped by photo:
-a photo and its copies are always in the same fold), each fold trained for ${c.cv.curve.length} iterations; the lowest
-mean held-out binary_logloss (${c.cv.bestLoss.toFixed(4)}) was at iteration ${c.cv.bestIteration}. The final model is trained on all
-training photos for ${c.cv.bestIteration} iterations. Out-of-fold at that iteration: ${pct(c.cv.original.accuracy)} accuracy, ROC-AUC
-${c.cv.original.auc.toFixed(4)} on the ${c.cv.original.n} training photos as they are; ${pct(c.cv.augmented.accuracy)}, ${c.cv.augmented.auc.toFixed(4)} on their ${c.cv.augmented.n} augmented copies.
+Every photo is also used as ${c.augmentation.copies} copies downscaled to a random long side in [${c.augmentation.long_side.join(', ')}] px and re-encoded
+as JPEG at quality [${c.augmentation.jpeg_quality.join(', ')}] (imaging's \`downscaleReencode\`; normal photos are much smaller than
+cataract photos in this set, and the features must not learn resolution): ${c.trainRows} rows. Iteration count: the lowest
+mean held-out log-loss over all ${r.plan.k * r.plan.repeats} folds (each trained for ${c.result.curve.length} iterations) was ${c.result.bestLoss.toFixed(4)} at
+iteration ${c.result.bestIteration}; the final model is trained on all rows for ${c.result.bestIteration} iterations.
 
 Parameters: ${params}.
 
-Decision threshold: ${c.threshold} (P(cataract) >= threshold -> cataract; not tuned).
 Most used features (split count): ${c.topFeatures.join(', ')}.
-
-## Validation metrics
-
-| evaluation | n | accuracy | ROC-AUC | TP | FN | FP | TN |
-| --- | --- | --- | --- | --- | --- | --- | --- |
-${row('validation photos as they are', c.plain)}
-${row('same photos, long side 256 px, JPEG q85', c.reencoded)}
-
-Positive class = cataract. The dataset's separate test split is not available here, so these are
-validation figures on ${c.plain.n} photos (one photo is ${(100 / c.plain.n).toFixed(2)} points of accuracy).
-Per-photo validation P(cataract) (plain and re-encoded 256): \`validation-predictions.json\`.
 `;
 }

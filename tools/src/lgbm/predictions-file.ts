@@ -1,7 +1,7 @@
 /**
- * Per-photo prediction files written by `npm run train:lgbm`: models/lgbm/validation-predictions.json
- * and the out-of-fold file of `--oof-out`. Both hold `{threshold?, predictions: [{file, label, p}]}`
- * with `file` relative to the data directory.
+ * Per-photo prediction files: models/<model>/oof-predictions.json (written by the trainers; `p` is the
+ * photo's mean calibrated out-of-fold P(cataract)) or any file holding
+ * `{threshold?, predictions: [{file, label, p}]}` with `file` relative to the data directory.
  */
 import { z } from 'zod';
 import { LABELS, type Label } from '../common';
@@ -11,11 +11,6 @@ export interface PhotoPrediction {
   file: string;
   label: Label;
   p: number;
-}
-
-/** An entry of validation-predictions.json (models/lgbm and models/clip): also P for the photo re-encoded at 256 px / JPEG q85. */
-export interface ValidationPrediction extends PhotoPrediction {
-  p_reencoded_256: number;
 }
 
 export interface PredictionsFile {

@@ -1,7 +1,7 @@
 import { decide, Label, ModelType } from '@cataract/contracts';
 import { recordShadow, recordShadowSkipped } from '@cataract/model-store';
-import type { Logger } from '../logger';
-import type { Redis } from '../redis';
+import type { Logger } from '@cataract/service-kit';
+import type { Redis } from '@cataract/service-kit';
 import type { Lease } from './version-set';
 
 /**

@@ -1,7 +1,7 @@
 import { ModelType, PrepareRequest, redisKeys } from '@cataract/contracts';
 import { defaultVersion, ModelStateStore } from '@cataract/model-store';
-import type { Logger } from '../logger';
-import type { Redis } from '../redis';
+import type { Logger } from '@cataract/service-kit';
+import type { Redis } from '@cataract/service-kit';
 import type { Routing, VersionSet } from './version-set';
 
 export interface DesiredVersions {

@@ -1,6 +1,6 @@
 import { ActorVersions, PrepareRequest, versionForRequest } from '@cataract/contracts';
 import { versionsInUse } from '@cataract/model-store';
-import type { Logger } from '../logger';
+import type { Logger } from '@cataract/service-kit';
 import { closeSlot, SlotLoader, VersionSlot } from './version-slot';
 
 /** Which loaded versions answer: the serving one, a canary for a share of requests, a shadow beside. */

@@ -1,6 +1,6 @@
 import type { ModelManifest } from '@cataract/contracts';
 import type { ActorConfig } from '../config';
-import type { Logger } from '../logger';
+import type { Logger } from '@cataract/service-kit';
 import { loadModelFiles } from '../manifest';
 import { FaultDelayRuntime } from '../runtimes/fault-delay-runtime';
 import { createRuntime } from '../runtimes/registry';

@@ -46,6 +46,7 @@ const PREDICT_ERRORS: ErrorCode[] = [
   'undecodable_image',
   'too_many_pixels',
   'rate_limited',
+  'too_many_in_flight',
   'internal_error',
   'inference_failed',
   'no_actor',
@@ -54,18 +55,18 @@ const PREDICT_ERRORS: ErrorCode[] = [
   'storage_unavailable',
   'timeout',
 ];
-const KEYED_ERRORS: ErrorCode[] = ['unauthorized', 'forbidden', 'internal_error'];
+const KEYED_ERRORS: ErrorCode[] = ['unauthorized', 'forbidden', 'rate_limited', 'internal_error'];
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad request: the multipart body or a parameter is wrong',
   401: 'No API key (API_KEYS is set)',
-  403: 'The API key is not valid',
+  403: 'The API key is not valid, or not valid for this route (client keys predict; admin credentials operate)',
   404: 'No such route, model type or model version',
   409: 'The model state does not allow this now (nothing to roll back to, or changed meanwhile)',
   413: 'The image is larger than MAX_UPLOAD_MB',
   415: 'Not an acceptable image (by content, not by name or Content-Type)',
   422: 'The model version cannot serve (manifest, sha256, feature set or warm-up refused); nothing changed',
-  429: 'Over RATE_LIMIT_PER_MINUTE for this key (or address); wait Retry-After seconds',
+  429: 'Over RATE_LIMIT_PER_MINUTE or MAX_INFLIGHT_PER_CLIENT for this key (or address), or too many refused credentials from this address; wait Retry-After seconds',
   500: 'Internal error (no internals are disclosed)',
   502: 'The model failed on this image after its retries',
   503: 'Temporarily unable to answer (no live actor, queue full, Redis down, upload storage); retry after Retry-After seconds',
@@ -179,10 +180,11 @@ export function buildOpenApiDocument(opts: OpenApiOptions): ReturnType<OpenApiGe
     path: '/health',
     tags: ['service'],
     summary: 'Readiness: Redis and live model actors',
-    description: 'Never needs a key. 503 while Redis is unreachable, a served model has no live actor, or this gateway is shutting down.',
+    description:
+      'Never needs a key. 503 while Redis is unreachable, a served model has no live actor, or this gateway is shutting down. Once any credential is configured (API_KEYS, ADMIN_KEYS, DASHBOARD_USER), the answer without an admin credential is only `{ status, timestamp }`; the full report (actors, pids, hosts, Redis) needs an admin key or the dashboard user.',
     security: [],
     responses: {
-      200: ok('Ready', Health, healthExample),
+      200: ok('Ready (the full report: no credentials configured, or an admin credential)', Health, healthExample),
       503: { description: 'Not ready', headers: REQUEST_ID_HEADER, content: { 'application/json': { schema: Health, example: degradedHealthExample } } },
     },
   });
@@ -217,7 +219,7 @@ export function buildOpenApiDocument(opts: OpenApiOptions): ReturnType<OpenApiGe
     tags: ['operations'],
     summary: 'Prometheus metrics of every gateway worker',
     description:
-      'Requests and durations by route and status, rejected requests by reason, queue wait / processing / preprocessing / inference time and batch size per model (reported by the actors), queue depth and live actors per model.',
+      'Needs an admin credential (an ADMIN_KEYS key as X-API-Key / Bearer, or the dashboard user by basic auth) once any credential is configured; client keys are refused. Requests and durations by route and status, rejected requests by reason, queue wait / processing / preprocessing / inference time and batch size per model (reported by the actors), queue depth and live actors per model.',
     security: keyed,
     responses: {
       200: {
@@ -251,7 +253,7 @@ export function buildOpenApiDocument(opts: OpenApiOptions): ReturnType<OpenApiGe
       description: [
         opts.description,
         '',
-        'Authentication: when the deployment sets API_KEYS, every predict endpoint, /metrics and /admin/models need `X-API-Key: <key>` or `Authorization: Bearer <key>` (use **Authorize** to try them here); /health, this document and /docs do not. The queue dashboard (/admin/queues) takes the key, or HTTP basic auth.',
+        'Authentication: when the deployment sets API_KEYS, every predict endpoint needs a client key as `X-API-Key: <key>` or `Authorization: Bearer <key>` (use **Authorize** to try them here); /health, this document and /docs do not. /metrics, the model versions (/admin/models) and the queue dashboard (/admin/queues) take only operator credentials (an ADMIN_KEYS key, or DASHBOARD_USER / DASHBOARD_PASSWORD by basic auth), never a client key.',
         'Every answer carries `X-Request-Id`; every error is `{ "error": { "code", "message" }, "request_id" }` with a stable code.',
       ].join('\n'),
     },

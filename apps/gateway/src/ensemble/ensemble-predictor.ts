@@ -15,9 +15,10 @@ export interface EnsembleAnswer extends Resolved {
 /**
  * Asks the member models about one stored upload (the bytes are in Redis once; each member's job
  * reads the same key) and combines their answers.
- *  - weighted: lgbm and clip in parallel, P(cataract) averaged with the configured weights;
+ *  - weighted: lgbm and clip in parallel, P(cataract) combined with the configured weights (and
+ *    combiner, see combine.ts);
  *  - cascade: lgbm first; clip only when lgbm's P(cataract) is inside the uncertainty band (or lgbm
- *    could not answer), then the same weighted average of both.
+ *    could not answer), then the same combination of both.
  * A member type the deployment does not serve counts as unavailable.
  */
 export class EnsemblePredictor {
@@ -28,11 +29,11 @@ export class EnsemblePredictor {
   ) {}
 
   async predict(upload: StoredUpload, ctx: RequestContext, strategy: EnsembleStrategy): Promise<EnsembleAnswer> {
-    const { weights, threshold } = this.settings;
+    const { weights, threshold, combiner } = this.settings;
     if (strategy === 'weighted') {
       const [lgbm, clip] = await Promise.all([this.ask('lgbm', upload, ctx), this.ask('clip', upload, ctx)]);
       const members: MemberResults = { lgbm, clip };
-      return { strategy, members, ...resolveMembers(members, ['lgbm', 'clip'], weights, threshold) };
+      return { strategy, members, ...resolveMembers(members, ['lgbm', 'clip'], weights, threshold, combiner) };
     }
     const band: [number, number] = [this.settings.band[0], this.settings.band[1]];
     const lgbm = await this.ask('lgbm', upload, ctx);
@@ -46,7 +47,7 @@ export class EnsemblePredictor {
       strategy,
       members,
       cascade: { band, lgbm_p: lgbmP, clip_called: clipNeeded },
-      ...resolveMembers(members, needed, weights, threshold),
+      ...resolveMembers(members, needed, weights, threshold, combiner),
     };
   }
 

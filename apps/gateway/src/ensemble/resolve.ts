@@ -1,4 +1,4 @@
-import { decide, Decision, EnsembleModel, EnsembleWeights, PredictionResult } from '@cataract/contracts';
+import { decide, Decision, EnsembleCombiner, EnsembleModel, EnsembleWeights, PredictionResult } from '@cataract/contracts';
 import { ClientGoneError, HttpError, ServiceUnavailableError, UnsupportedImageError } from '../errors';
 import { combineProbabilities, MemberProbabilities } from './combine';
 
@@ -22,7 +22,13 @@ export interface Resolved {
  *    degraded rather than failed; with none answering, the ensemble fails like a single model would.
  * `needed` lists the members the strategy required (a cascade that stopped at lgbm needs only lgbm).
  */
-export function resolveMembers(members: MemberResults, needed: readonly EnsembleModel[], weights: EnsembleWeights, threshold: number): Resolved {
+export function resolveMembers(
+  members: MemberResults,
+  needed: readonly EnsembleModel[],
+  weights: EnsembleWeights,
+  threshold: number,
+  combiner?: EnsembleCombiner,
+): Resolved {
   const failures = needed.flatMap((m) => {
     const r = members[m];
     return r && !r.ok ? [{ model: m, error: r.error }] : [];
@@ -42,7 +48,7 @@ export function resolveMembers(members: MemberResults, needed: readonly Ensemble
     }
   }
   if (answered.length === 0) throw combinedFailure(failures);
-  return { decision: decide(combineProbabilities(ps, weights), threshold), answered, degraded: answered.length < needed.length };
+  return { decision: decide(combineProbabilities(ps, weights, combiner), threshold), answered, degraded: answered.length < needed.length };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EnsembleFileSchema, EnsembleWeights } from '@cataract/contracts';
+import { EnsembleCombiner, EnsembleFileSchema, EnsembleFile, EnsembleWeights } from '@cataract/contracts';
 import { CascadeBand, DEFAULT_CASCADE_BAND, parseBand } from './band';
 import { EnsembleConfigError } from './errors';
 import { normaliseWeights, parseWeights } from './weights';
@@ -10,6 +10,8 @@ export interface EnsembleSettings {
   /** P(cataract) >= threshold -> "cataract". */
   threshold: number;
   band: CascadeBand;
+  /** How the weighted members' probabilities are combined (the file's; env weights mean a plain weighted mean). */
+  combiner: EnsembleCombiner;
   /** Where the weights came from: env ENSEMBLE_WEIGHTS, MODELS_DIR/ensemble.json, or the built-in equal weights. */
   source: 'env' | 'file' | 'default';
 }
@@ -18,22 +20,24 @@ export interface EnsembleSettings {
 export const ENSEMBLE_FILE = 'ensemble.json';
 
 const EQUAL_WEIGHTS: EnsembleWeights = { lgbm: 0.5, clip: 0.5 };
+const MEAN: EnsembleCombiner = { kind: 'mean' };
 
 /**
- * The ensemble's defaults come from MODELS_DIR/ensemble.json (weights chosen on the validation
- * split, with how); ENSEMBLE_WEIGHTS and CASCADE_BAND override. A present but invalid file or
+ * The ensemble's defaults come from MODELS_DIR/ensemble.json (weights, combiner and cascade band
+ * chosen on the members' out-of-fold predictions, with how); ENSEMBLE_WEIGHTS and CASCADE_BAND override. A present but invalid file or
  * variable stops the gateway at start instead of serving with silently different weights.
  */
 export function loadEnsembleSettings(env: { ENSEMBLE_WEIGHTS?: string; CASCADE_BAND?: string }, modelsDir: string): EnsembleSettings {
   const file = readEnsembleFile(join(modelsDir, ENSEMBLE_FILE));
-  const band = env.CASCADE_BAND !== undefined ? parseBand(env.CASCADE_BAND) : DEFAULT_CASCADE_BAND;
+  const band = env.CASCADE_BAND !== undefined ? parseBand(env.CASCADE_BAND) : (file?.cascade_band ?? DEFAULT_CASCADE_BAND);
   const threshold = file?.threshold ?? 0.5;
-  if (env.ENSEMBLE_WEIGHTS !== undefined) return { weights: parseWeights(env.ENSEMBLE_WEIGHTS), threshold, band, source: 'env' };
-  if (file) return { weights: normaliseWeights(file.weights, ENSEMBLE_FILE), threshold, band, source: 'file' };
-  return { weights: EQUAL_WEIGHTS, threshold, band, source: 'default' };
+  // Operator weights are a plain weighted mean: the file's logit bias/scale were fitted for its own weights.
+  if (env.ENSEMBLE_WEIGHTS !== undefined) return { weights: parseWeights(env.ENSEMBLE_WEIGHTS), threshold, band, combiner: MEAN, source: 'env' };
+  if (file) return { weights: normaliseWeights(file.weights, ENSEMBLE_FILE), threshold, band, combiner: file.combiner ?? MEAN, source: 'file' };
+  return { weights: EQUAL_WEIGHTS, threshold, band, combiner: MEAN, source: 'default' };
 }
 
-function readEnsembleFile(path: string): { weights: EnsembleWeights; threshold: number } | undefined {
+function readEnsembleFile(path: string): EnsembleFile | undefined {
   let raw: string;
   try {
     raw = readFileSync(path, 'utf8');

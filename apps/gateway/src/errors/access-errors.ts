@@ -16,6 +16,47 @@ export class ForbiddenError extends HttpError {
   }
 }
 
+/** A valid credential of the other role: client keys predict, admin credentials operate. */
+export class WrongRoleError extends HttpError {
+  constructor(needed: 'client' | 'admin') {
+    super(
+      403,
+      'forbidden',
+      needed === 'admin'
+        ? 'this route needs an operator credential (an ADMIN_KEYS key or the dashboard user); client keys only predict'
+        : 'predictions need a client key (API_KEYS); operator credentials do not predict',
+    );
+  }
+}
+
+/** An operator route while no operator credential is configured (API_KEYS set, ADMIN_KEYS and DASHBOARD_USER not). */
+export class NoOperatorCredentialError extends HttpError {
+  constructor() {
+    super(403, 'forbidden', 'no operator credential is configured: set ADMIN_KEYS or DASHBOARD_USER / DASHBOARD_PASSWORD');
+  }
+}
+
+/** Over AUTH_FAILURES_PER_MINUTE refused credentials from one address. */
+export class TooManyAuthFailuresError extends HttpError {
+  constructor(limitPerMinute: number, retryAfterSeconds: number) {
+    super(429, 'rate_limited', `more than ${limitPerMinute} refused credentials per minute from this address; see Retry-After`, {
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    });
+  }
+}
+
+/** Over MAX_INFLIGHT_PER_CLIENT: this client already has that much decode work in flight. */
+export class TooManyInFlightError extends HttpError {
+  constructor(limit: number, cost: number, retryAfterSeconds: number) {
+    super(
+      429,
+      'too_many_in_flight',
+      `this client already has work in flight and this image (cost ${cost}) would take it over ${limit} units (MAX_INFLIGHT_PER_CLIENT); retry after Retry-After`,
+      { headers: { 'Retry-After': String(retryAfterSeconds) } },
+    );
+  }
+}
+
 /** Over RATE_LIMIT_PER_MINUTE; the limiter sets Retry-After and the RateLimit-* headers. */
 export class RateLimitedError extends HttpError {
   constructor(limitPerMinute: number) {

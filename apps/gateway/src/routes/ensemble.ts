@@ -59,7 +59,7 @@ export function ensembleRouter(deps: EnsembleRouteDeps): { router: Router; endpo
       {
         method: 'POST',
         path: '/predict_ensemble',
-        description: `lgbm and clip over one upload, P(cataract) averaged with weights lgbm=${deps.settings.weights.lgbm.toFixed(2)} clip=${deps.settings.weights.clip.toFixed(2)} (${deps.settings.source}); ?strategy=cascade asks clip only when lgbm is within ${deps.settings.band.join('-')}`,
+        description: `lgbm and clip over one upload, P(cataract) combined (${deps.settings.combiner.kind}) with weights lgbm=${deps.settings.weights.lgbm.toFixed(2)} clip=${deps.settings.weights.clip.toFixed(2)} (${deps.settings.source}); ?strategy=cascade asks clip only when lgbm is within ${deps.settings.band.join('-')}`,
       },
     ],
   };

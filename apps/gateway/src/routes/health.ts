@@ -1,10 +1,12 @@
-import { HealthActor, HealthResponse, MODEL_TYPES, ModelType } from '@cataract/contracts';
-import { Request, Response, Router } from 'express';
+import { HealthActor, HealthResponse, HealthSummary, MODEL_TYPES, ModelType } from '@cataract/contracts';
+import { Request, RequestHandler, Response, Router } from 'express';
+import type { Redis } from '@cataract/service-kit';
 import type { ActorRegistry, ActorSnapshot } from '../actor-registry';
-import type { Redis } from '../redis';
 import type { EndpointInfo } from './endpoint';
 
 export interface HealthDeps {
+  /** Sets res.locals.admin when the full report may be shown (security/role-guards identifyOperator). */
+  operator?: RequestHandler;
   redis: Redis;
   registry: ActorRegistry;
   servedModels: readonly ModelType[];
@@ -56,11 +58,31 @@ export async function healthReport(deps: HealthDeps): Promise<HealthResponse> {
   };
 }
 
+/** Without an operator check (no credentials configured): everyone sees the full report. */
+const showDetail: RequestHandler = (_req, res, next) => {
+  res.locals.admin = true;
+  next();
+};
+
 export function healthRouter(deps: HealthDeps): { router: Router; endpoints: EndpointInfo[] } {
   const router = Router();
-  router.get('/health', async (_req: Request, res: Response) => {
+  router.get('/health', deps.operator ?? showDetail, async (_req: Request, res: Response) => {
     const report = await healthReport(deps);
-    res.status(report.status === 'ok' ? 200 : 503).set('Cache-Control', 'no-store').json(report);
+    res
+      .status(report.status === 'ok' ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json(res.locals.admin ? report : healthSummary(report));
   });
-  return { router, endpoints: [{ method: 'GET', path: '/health', description: 'Redis and live model actors; 200 when ok, 503 when degraded' }] };
+  return {
+    router,
+    endpoints: [{ method: 'GET', path: '/health', description: 'ok or degraded (200 / 503); the detail (Redis, actors) for operators once credentials are set' }],
+  };
+}
+
+/**
+ * What /health tells anyone without an operator credential once credentials are configured:
+ * ok or degraded and when, nothing that maps the cluster (pids, hosts, versions, Redis state).
+ */
+export function healthSummary(report: HealthResponse): HealthSummary {
+  return { status: report.status, timestamp: report.timestamp };
 }

@@ -4,7 +4,7 @@ import express, { NextFunction, Request, RequestHandler, Response, Router } from
 import type { z } from 'zod';
 import { HttpError, RedisUnavailableError } from '../errors';
 import { modelStoreHttpError } from '../errors/model-admin-errors';
-import { isReady, Redis } from '../redis';
+import { isReady, type Redis } from '@cataract/service-kit';
 import type { EndpointInfo } from './endpoint';
 
 export const MODEL_ADMIN_PATH = '/admin/models';

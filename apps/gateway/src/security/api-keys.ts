@@ -1,13 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ForbiddenError, UnauthorizedError } from '../errors/access-errors';
-
-declare module 'express-serve-static-core' {
-  interface Locals {
-    /** Id of the API key the request authenticated with (never the key itself); unset when auth is off. */
-    apiKeyId?: string;
-  }
-}
+import type { Request } from 'express';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -16,7 +8,7 @@ export function keyId(key: string): string {
   return digest(key).toString('hex').slice(0, 8);
 }
 
-/** API_KEYS as given: comma-separated, blanks and duplicates ignored. */
+/** API_KEYS / ADMIN_KEYS as given: comma-separated, blanks and duplicates ignored. */
 export function parseApiKeys(value: string | undefined): string[] {
   return [...new Set((value ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0))];
 }
@@ -61,21 +53,4 @@ export function presentedKey(req: Request): string | undefined {
   const auth = req.headers.authorization;
   const m = auth ? /^Bearer[ \t]+(\S.*)$/i.exec(auth) : null;
   return m ? m[1].trim() : undefined;
-}
-
-/**
- * Requires a valid key when the ring has any: 401 without one, 403 for a wrong one (before any body
- * is read, so a refused client costs no upload parsing). Sets res.locals.apiKeyId. A no-op when
- * auth is off.
- */
-export function requireApiKey(ring: ApiKeyRing): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (!ring.enabled) return next();
-    const presented = presentedKey(req);
-    if (presented === undefined) return next(new UnauthorizedError());
-    const id = ring.identify(presented);
-    if (id === undefined) return next(new ForbiddenError());
-    res.locals.apiKeyId = id;
-    next();
-  };
 }

@@ -24,12 +24,3 @@ export function securityHeaders(): RequestHandler {
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
 }
-
-/** TRUST_PROXY as Express understands it: false/true, a hop count, or addresses/subnets/names (comma list). */
-export function parseTrustProxy(value: string | undefined): boolean | number | string {
-  const v = (value ?? '').trim();
-  if (v === '' || /^(false|no|off)$/i.test(v)) return false;
-  if (/^(true|yes|on)$/i.test(v)) return true;
-  if (/^\d+$/.test(v)) return Number(v);
-  return v;
-}

@@ -3,9 +3,9 @@ import { KEY_NAMESPACE } from '@cataract/contracts';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import type { Redis } from '@cataract/service-kit';
 import { RateLimitedError } from '../errors/access-errors';
 import type { Logger } from '../logger';
-import type { Redis } from '../redis';
 
 /** Redis key prefix of the counters: one key per client per window. */
 export const RATE_LIMIT_PREFIX = `${KEY_NAMESPACE}:ratelimit:`;
@@ -50,27 +50,54 @@ export function sendCommandVia(redis: Redis) {
 }
 
 /**
- * RATE_LIMIT_PER_MINUTE, counted in Redis (rate-limit-redis: one atomic Lua increment per request),
- * so every worker of every gateway replica shares one budget per client. Fixed one-minute windows,
- * draft-6 `RateLimit-Limit/-Remaining/-Reset` headers, and 429 `rate_limited` with `Retry-After`.
+ * RATE_LIMIT_PER_MINUTE, counted in Redis (redisCountedLimiter), so every worker of every gateway
+ * replica shares one budget per client. Fixed one-minute windows, draft-6
+ * `RateLimit-Limit/-Remaining/-Reset` headers, and 429 `rate_limited` with `Retry-After`.
  * Mounted after authentication: refused credentials never spend a key's budget.
- *
- * Redis down: the limiter fails open (the request passes, a warning is logged once per outage).
- * The request then meets the same outage on its way to the queue and answers 503
- * redis_unavailable, so failing closed here would only hide that reason behind a 500.
  */
 export function createRateLimiter(opts: RateLimitOptions): RequestHandler | undefined {
   if (opts.perMinute <= 0) return undefined;
+  return redisCountedLimiter({
+    limit: opts.perMinute,
+    windowMs: opts.windowMs ?? 60_000,
+    redis: opts.redis,
+    logger: opts.logger,
+    prefix: opts.prefix ?? RATE_LIMIT_PREFIX,
+    keyGenerator: clientKey,
+    standardHeaders: true,
+    onLimited: () => new RateLimitedError(opts.perMinute),
+  });
+}
+
+export interface CountedLimiterOptions {
+  limit: number;
+  windowMs: number;
+  redis: Redis;
+  logger: Logger;
+  prefix: string;
+  keyGenerator: (req: Request, res: Response) => string;
+  /** Send the draft-6 RateLimit-* headers (and Retry-After) on every counted response. */
+  standardHeaders: boolean;
+  onLimited: (req: Request) => Error;
+}
+
+/**
+ * An express-rate-limit counter kept in Redis (one atomic Lua increment per counted request), so
+ * every worker of every replica shares it; fixed windows. Redis down: it fails open (logged once
+ * per outage), since the request then meets the same outage on its way to the queue and answers
+ * 503 redis_unavailable, which failing closed here would hide behind a 500.
+ */
+export function redisCountedLimiter(opts: CountedLimiterOptions): RequestHandler {
   let failing = false;
   const limiter = rateLimit({
-    windowMs: opts.windowMs ?? 60_000,
-    limit: opts.perMinute,
-    standardHeaders: 'draft-6',
+    windowMs: opts.windowMs,
+    limit: opts.limit,
+    standardHeaders: opts.standardHeaders ? 'draft-6' : false,
     legacyHeaders: false,
-    keyGenerator: clientKey,
-    store: new RedisStore({ sendCommand: sendCommandVia(opts.redis), prefix: opts.prefix ?? RATE_LIMIT_PREFIX }),
+    keyGenerator: opts.keyGenerator,
+    store: new RedisStore({ sendCommand: sendCommandVia(opts.redis), prefix: opts.prefix }),
     passOnStoreError: true,
-    handler: (_req: Request, _res: Response, next: NextFunction) => next(new RateLimitedError(opts.perMinute)),
+    handler: (req: Request, _res: Response, next: NextFunction) => next(opts.onLimited(req)),
     logger: {
       warn: (err: unknown, msg?: string) => opts.logger.warn({ err: (err as Error)?.message ?? String(err) }, msg),
       error: (err: unknown, msg?: string) => {

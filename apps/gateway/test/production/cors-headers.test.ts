@@ -1,16 +1,17 @@
 import express from 'express';
 import request from 'supertest';
 import { errorHandler } from '../../src/middleware/error-handler';
-import { ApiKeyRing, requireApiKey } from '../../src/security/api-keys';
 import { corsPolicy, parseOrigins } from '../../src/security/cors';
-import { parseTrustProxy, securityHeaders } from '../../src/security/headers';
+import { securityHeaders } from '../../src/security/headers';
+import { requireClient } from '../../src/security/role-guards';
+import { Roles } from '../../src/security/roles';
 
 function app(origins: string[]) {
   const a = express();
   a.use(securityHeaders());
   const c = corsPolicy(origins);
   if (c) a.use(c);
-  a.use(requireApiKey(new ApiKeyRing(['k1'])));
+  a.use(requireClient(new Roles({ apiKeys: ['k1'], adminKeys: [] }), (_req, _res, next, refusal) => next(refusal)));
   a.post('/predict_lgbm', (_req, res) => res.json({ ok: true }));
   a.use(errorHandler);
   return a;
@@ -63,13 +64,5 @@ describe('security headers (helmet)', () => {
     expect(csp).not.toContain('upgrade-insecure-requests');
     expect(csp).not.toMatch(/style-src[^;]*https:/);
     expect(r.headers['x-powered-by']).toBeUndefined();
-  });
-
-  it('parses TRUST_PROXY as Express understands it', () => {
-    expect(parseTrustProxy(undefined)).toBe(false);
-    expect(parseTrustProxy('false')).toBe(false);
-    expect(parseTrustProxy('true')).toBe(true);
-    expect(parseTrustProxy('1')).toBe(1);
-    expect(parseTrustProxy('loopback, 10.0.0.0/8')).toBe('loopback, 10.0.0.0/8');
   });
 });

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { RedisServer, redisServerAvailable, startRedis } from '../../../../tests/support/redis';
-import { ScriptedActor, startScriptedActor } from '../../../../tests/support/scripted-actor';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
+import { ScriptedActor, startScriptedActor } from '@cataract/test-support/scripted-actor';
 import { createGatewayServices, GatewayServices } from '../../src/services';
 import { servicesReady, silentLogger, testConfig } from '../helpers';
 

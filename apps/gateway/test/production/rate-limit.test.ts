@@ -2,11 +2,14 @@ import express, { Express } from 'express';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import request from 'supertest';
-import { freePort } from '../../../../tests/support/ports';
-import { RedisServer, redisServerAvailable, startRedis } from '../../../../tests/support/redis';
+import { freePort } from '@cataract/test-support/ports';
+import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { errorHandler } from '../../src/middleware/error-handler';
-import { closeRedis, createRequestRedis } from '../../src/redis';
-import { ApiKeyRing, keyId, requireApiKey } from '../../src/security/api-keys';
+import { closeRedis, connectRedis } from '@cataract/service-kit';
+import { keyId } from '../../src/security/api-keys';
+import type { RefusalHandler } from '../../src/security/auth-failures';
+import { requireClient } from '../../src/security/role-guards';
+import { Roles } from '../../src/security/roles';
 import { createRateLimiter, RATE_LIMIT_PREFIX } from '../../src/security/rate-limit';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;
@@ -21,10 +24,12 @@ function captureLogger() {
 }
 
 /** One "gateway worker": auth first, then the shared limiter, then a handler. */
-function worker(redis: Redis, perMinute: number, ring: ApiKeyRing, logger = silent): Express {
+const passRefusal: RefusalHandler = (_req, _res, next, refusal) => next(refusal);
+
+function worker(redis: Redis, perMinute: number, keys: string[], logger = silent): Express {
   const app = express();
   app.set('trust proxy', true); // lets tests play several client addresses via X-Forwarded-For
-  app.use(requireApiKey(ring));
+  app.use(requireClient(new Roles({ apiKeys: keys, adminKeys: [] }), passRefusal));
   const limiter = createRateLimiter({ perMinute, redis, logger });
   if (limiter) app.use(limiter);
   app.post('/predict_lgbm', (_req, res) => res.json({ ok: true }));
@@ -40,7 +45,7 @@ maybe('rate limit (rate-limit-redis, over a private redis-server)', () => {
   let server: RedisServer;
   const conns: Redis[] = [];
   const conn = async () => {
-    const r = createRequestRedis(server.url, 'rl-test', silent);
+    const r = connectRedis(server.url, 'request', 'rl-test', silent);
     conns.push(r);
     await waitReady(r);
     return r;
@@ -60,7 +65,7 @@ maybe('rate limit (rate-limit-redis, over a private redis-server)', () => {
   });
 
   it('is exact across workers sharing one Redis: N answers, then 429 with Retry-After and RateLimit-* headers', async () => {
-    const ring = new ApiKeyRing(['k1']);
+    const ring = ['k1'];
     const workers = await Promise.all([1, 2, 3, 4].map(async () => worker(await conn(), 10, ring)));
     const statuses: number[] = [];
     let last429: request.Response | undefined;
@@ -81,7 +86,7 @@ maybe('rate limit (rate-limit-redis, over a private redis-server)', () => {
   });
 
   it('counts per key by key id (never the raw key), and refused credentials spend nobody’s budget', async () => {
-    const ring = new ApiKeyRing(['secret-key-one', 'secret-key-two']);
+    const ring = ['secret-key-one', 'secret-key-two'];
     const app = worker(await conn(), 3, ring);
     for (let i = 0; i < 5; i++) {
       expect((await request(app).post('/predict_lgbm')).status).toBe(401);
@@ -101,7 +106,7 @@ maybe('rate limit (rate-limit-redis, over a private redis-server)', () => {
   });
 
   it('counts per client address when auth is off', async () => {
-    const app = worker(await conn(), 2, new ApiKeyRing([]));
+    const app = worker(await conn(), 2, ([]));
     const from = async (ip: string) => (await request(app).post('/predict_lgbm').set('X-Forwarded-For', ip)).status;
     expect([await from('10.0.0.1'), await from('10.0.0.1'), await from('10.0.0.1')]).toEqual([200, 200, 429]);
     expect(await from('10.0.0.2')).toBe(200);
@@ -114,11 +119,11 @@ maybe('rate limit (rate-limit-redis, over a private redis-server)', () => {
   it('fails open with one warning while Redis is down, and counts again once it is back', async () => {
     const port = await freePort();
     const own = await startRedis({ port });
-    const r = createRequestRedis(own.url, 'rl-down', silent);
+    const r = connectRedis(own.url, 'request', 'rl-down', silent);
     conns.push(r);
     await waitReady(r);
     const { logger, lines } = captureLogger();
-    const app = worker(r, 2, new ApiKeyRing(['k1']), logger);
+    const app = worker(r, 2, (['k1']), logger);
     expect((await request(app).post('/predict_lgbm').set('X-API-Key', 'k1')).status).toBe(200);
 
     await own.stop();
@@ -141,9 +146,9 @@ maybe('rate limit (rate-limit-redis, over a private redis-server)', () => {
 
   it('works for a gateway started before Redis (script loaded on first use)', async () => {
     const port = await freePort();
-    const r = createRequestRedis(`redis://127.0.0.1:${port}`, 'rl-late', silent);
+    const r = connectRedis(`redis://127.0.0.1:${port}`, 'request', 'rl-late', silent);
     conns.push(r);
-    const app = worker(r, 1, new ApiKeyRing(['k1'])); // SCRIPT LOAD fails now: nothing listens yet
+    const app = worker(r, 1, (['k1'])); // SCRIPT LOAD fails now: nothing listens yet
     await sleep(100);
     const own = await startRedis({ port });
     await waitReady(r);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../../../tests/support/ports';
+import { freePort } from '@cataract/test-support/ports';
 import { findExecutable, probeRedis } from '../../src/redis-bootstrap';
 
 /** redis-server on the PATH, or undefined (tests that need it skip visibly). */

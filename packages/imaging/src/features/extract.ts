@@ -1,5 +1,5 @@
 import { DecodeLimits } from '../probe';
-import { openImage, toRgb8 } from '../pipeline';
+import { decodeRgb } from '../pipeline';
 import { colourPlanes } from './colour';
 import { COLOUR_STAT_COUNT, COLOUR_STAT_NAMES, colourStats } from './colour-stats';
 import {
@@ -49,8 +49,7 @@ export async function locateEyeInImage(buf: Buffer, opts: DecodeLimits = {}): Pr
  * steps apart; throws ImageRejectedError for refused input.
  */
 export async function decodeWorkingImage(buf: Buffer, opts: DecodeLimits = {}): Promise<Buffer> {
-  const { image } = await openImage(buf, opts);
-  const { data } = await toRgb8(
+  const { data } = await decodeRgb(buf, opts, (image) =>
     image.resize(WORKING_SIZE, WORKING_SIZE, { fit: 'cover', position: 'centre', kernel: FEATURE_RESIZE_KERNEL }),
   );
   return data;

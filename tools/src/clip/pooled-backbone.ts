@@ -1,0 +1,35 @@
+/**
+ * A MobileNetV2 backbone whose embedding concatenates the global average of several layers' feature
+ * maps (earlier layers keep texture and colour detail the last, task-specific layers pool away),
+ * optionally averaged over the image and its mirror image (flip test-time augmentation, inside the
+ * graph: the batch is run as [x; flip(x)] and the two halves' embeddings averaged).
+ */
+import { attr, convertKerasModel, encodeModel, OnnxGraphBuilder, readKerasModel } from '@cataract/keras-onnx';
+import { BACKBONE_INPUT, BACKBONE_MODEL, EMBEDDING_OUTPUT, INPUT_NAME } from './backbone';
+import { loadNsfwjsModel, shardReader } from './nsfwjs-model';
+
+export function buildPooledBackbone(layers: readonly string[], opts: { flip?: boolean } = {}): { bytes: Uint8Array; width: number } {
+  const files = loadNsfwjsModel(BACKBONE_MODEL);
+  const keras = readKerasModel(files.modelJson, shardReader(files));
+  const taps = layers.map((l) => `tap/${l}`);
+  const { model, outputs } = convertKerasModel(keras, { outputLayers: [...layers], outputNames: taps, inputNames: [INPUT_NAME], layout: BACKBONE_INPUT.layout });
+  const g = OnnxGraphBuilder.fromModel(model);
+  const pooled = outputs.map((o) => (o.dims.length === 4 ? g.op('ReduceMean', [o.name], `${o.name}/gap`, { axes: attr.ints([1, 2]), keepdims: attr.int(0) }) : o.name));
+  const width = outputs.reduce((s, o) => s + Number(o.dims[o.dims.length - 1]), 0);
+  let embedding = g.op('Concat', pooled, opts.flip ? 'embedding/both' : EMBEDDING_OUTPUT, { axis: attr.int(1) });
+  if (opts.flip) {
+    // Feed [x; x mirrored along W] to the first consumers of the input, then average the halves.
+    const flipped = g.op('Slice', [INPUT_NAME, g.addInitializer('flip/starts', [1], BigInt64Array.from([-1n])), g.addInitializer('flip/ends', [1], BigInt64Array.from([-(2n ** 62n)])), g.addInitializer('flip/axes', [1], BigInt64Array.from([2n])), g.addInitializer('flip/steps', [1], BigInt64Array.from([-1n]))], 'flip/x');
+    const both = g.op('Concat', [INPUT_NAME, flipped], 'flip/batch', { axis: attr.int(0) });
+    for (const n of g.nodes) {
+      if (n.name?.startsWith('flip/')) continue;
+      n.input = (n.input ?? []).map((i) => (i === INPUT_NAME ? both : i));
+    }
+    const halves = g.op('Reshape', [embedding, g.addInitializer('flip/shape', [3], BigInt64Array.from([2n, -1n, BigInt(width)]))], 'flip/halves');
+    embedding = g.op('ReduceMean', [halves], EMBEDDING_OUTPUT, { axes: attr.ints([0]), keepdims: attr.int(0) });
+  }
+  if (embedding !== EMBEDDING_OUTPUT) throw new Error(`"${EMBEDDING_OUTPUT}" is already a value of the backbone`);
+  g.outputs = [];
+  g.addOutput(EMBEDDING_OUTPUT, ['N', width]);
+  return { bytes: encodeModel(g.build({ producerName: '@cataract/tools pooled-backbone', docString: `nsfwjs ${BACKBONE_MODEL}: mean-pooled ${layers.join(', ')}${opts.flip ? ', flip-averaged' : ''}` })), width };
+}
