@@ -64,14 +64,20 @@ withRedis(`supervisor process${skipped}`, () => {
     expect((await s.exited).code).toBe(0);
   });
 
-  it('starts a private redis-server when nothing answers at REDIS_URL, and stops it on exit', async () => {
+  it('starts a private redis-server with a random password when nothing answers at REDIS_URL, and stops it on exit', async () => {
     const dead = await deadRedisUrl();
     const s = supervisor({ REDIS_URL: dead });
     await s.waitForChildren(['gateway', 'lgbm-actor-1', 'clip-actor-1']);
     const line = await s.waitForLog(/embedded default/);
-    const url = String(line.redis);
+    const logged = new URL(String(line.redis));
+    expect(logged.password).toBe('***'); // the log line masks it
+    const url = s.started('gateway')[0].env!.REDIS_URL!; // the children get it in their environment
+    const password = new URL(url).password;
+    expect(password).toMatch(/^[0-9a-f]{64}$/);
+    expect(new URL(url).host).toBe(logged.host);
     expect(url).not.toBe(dead);
-    expect(s.started('gateway')[0].env!.REDIS_URL).toBe(url);
+    expect(s.output).not.toContain(password);
+    expect((await probeRedis(`redis://${logged.host}`, 1000)).status).toBe('rejected'); // NOAUTH without it
     expect(await probeRedis(url, 1000)).toEqual({ status: 'ok' });
     const dir = String(line.dir);
     expect(existsSync(dir)).toBe(true);
@@ -141,7 +147,7 @@ withRedis(`supervisor process${skipped}`, () => {
     const s = supervisor({ REDIS_URL: await deadRedisUrl(), LGBM_ACTORS: '1' });
     const pids = await s.waitForChildren(['gateway', 'lgbm-actor-1', 'clip-actor-1']);
     const embedded = await s.waitForLog(/embedded default/);
-    const [url, dir] = [String(embedded.redis), String(embedded.dir)];
+    const [url, dir] = [s.started('gateway')[0].env!.REDIS_URL!, String(embedded.dir)];
     expect(existsSync(dir)).toBe(true);
     s.proc.kill('SIGKILL');
     await s.exited;

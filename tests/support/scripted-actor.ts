@@ -62,7 +62,7 @@ export async function startScriptedActor(opts: ScriptedActorOptions): Promise<Sc
         const msg: ReplyMessage = { outcome: 'completed', jobId: String(job.id), result };
         await redis.publish(job.data.replyTo, JSON.stringify(msg));
       }
-      // As the real actor does (apps/actor/src/reply.ts): the only reader deletes the upload once answered.
+      // As the real actor does (apps/actor/src/reply-publisher.ts): the only reader deletes the upload once answered.
       if (job.data.releaseUpload) await redis.del(job.data.uploadKey);
       return result;
     },

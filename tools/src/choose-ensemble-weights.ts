@@ -12,7 +12,7 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { defaultVersionDir } from '@cataract/model-store';
 import { parseCli, repoRoot, runCli, writeFileAtomic, reproduceCommand } from './common';
-import { readOofFile, type OofFile } from './cv/oof-file';
+import { readOofFile, round6, type OofFile } from './cv/oof-file';
 import { reliabilityDiagram } from './cv/report';
 import { fmtNum, fmtPct } from './cv/summary';
 import { COMBINER_KINDS, fitCombiner, type CombinerKind } from './ensemble/combiners';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     models: { lgbm: files.lgbm.model, clip: files.clip.model },
     cross_validation: files.lgbm.cross_validation,
     candidates: Object.fromEntries(COMBINER_KINDS.map((k) => [k, scored[k]])),
-    cascade: band,
+    cascade: { ...band, predictions: undefined },
     cascade_grid: bands.map((b) => ({ band: b.band, clip_call_rate: b.clip_call_rate, accuracy: b.plain.per_repeat.accuracy.mean, auc_per_fold: b.plain.per_fold.auc.mean })),
     date: new Date().toISOString(),
     command,
@@ -99,7 +99,34 @@ async function main(): Promise<void> {
   const png = await reliabilityDiagram(`ensemble (${chosen}): out-of-fold, ${cv.k}-fold x ${cv.repeats}`, rows.map((x) => x.label), nested.mean.p, nested[chosen].p, ['weighted mean (nested)', `${chosen} (nested, served)`]);
   await writeFileAtomic(path.join(path.dirname(outPath), 'ensemble-reliability.png'), png);
   await writeFileAtomic(path.join(path.dirname(outPath), 'ensemble.md'), renderEnsembleCard({ out, scored, band, command }));
-  console.log(`wrote ${path.relative(process.cwd(), outPath)}, ensemble.md, ensemble-reliability.png`);
+  // The strategies' own out-of-fold predictions, in the members' file format (npm run eval reads them).
+  const dir = path.dirname(outPath);
+  await writeFileAtomic(path.join(dir, 'ensemble-oof-predictions.json'), oofFile(`ensemble:${chosen}`, files.lgbm, nested[chosen]));
+  await writeFileAtomic(path.join(dir, 'ensemble-cascade-oof-predictions.json'), oofFile(`ensemble:cascade ${band.band.join('-')}`, files.lgbm, band.predictions));
+  console.log(`wrote ${path.relative(process.cwd(), outPath)}, ensemble.md, ensemble-reliability.png, ensemble-oof-predictions.json, ensemble-cascade-oof-predictions.json`);
+}
+
+/** Nested out-of-fold predictions as an oof-predictions.json (raw = calibrated: a combiner's output is its answer). */
+function oofFile(model: string, like: OofFile, n: Nested): string {
+  const col = (xs: number[][], i: number) => xs.map((x) => round6(x[i]));
+  return (
+    JSON.stringify({
+      model,
+      cross_validation: like.cross_validation,
+      threshold: THRESHOLD,
+      predictions: like.predictions.map((x, i) => ({
+        file: x.file,
+        label: x.label,
+        group: x.group,
+        folds: x.folds,
+        raw: col(n.p, i),
+        calibrated: col(n.p, i),
+        raw_reencoded_256: col(n.re, i),
+        calibrated_reencoded_256: col(n.re, i),
+        p: round6(n.p.reduce((s, r) => s + r[i], 0) / n.p.length),
+      })),
+    }) + '\n'
+  );
 }
 
 async function readMember(modelsDir: string, name: 'lgbm' | 'clip'): Promise<OofFile> {

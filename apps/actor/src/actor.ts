@@ -6,8 +6,7 @@ import type { ActorConfig } from './config';
 import { Heartbeat } from './heartbeat';
 import { createJobProcessor } from './job-processor';
 import { ModelStateStore } from '@cataract/model-store';
-import { MicroBatcher } from './micro-batcher';
-import { ReplyPublisher } from './reply';
+import { ReplyPublisher } from './reply-publisher';
 import { ShadowRunner } from './versions/shadow-runner';
 import { readDesired, StateFollower } from './versions/state-follower';
 import { VersionSet } from './versions/version-set';
@@ -54,10 +53,7 @@ export async function startActor(config: ActorConfig, logger: Logger): Promise<R
       modelVersion: versions.serving,
       versions: () => versions.report(),
       concurrency: config.concurrency,
-      batching: () => {
-        const scheduler = versions.servingSlot().scheduler;
-        return scheduler instanceof MicroBatcher ? scheduler.stats() : undefined;
-      },
+      batching: () => versions.servingSlot().scheduler.stats(),
       intervalMs: config.heartbeatIntervalMs,
       ttlMs: config.heartbeatTtlMs,
     });

@@ -10,7 +10,7 @@ export interface HeartbeatOptions {
   /** The versions the actor holds (its serving one is then the record's model_version). */
   versions?: () => ActorVersions;
   concurrency: number;
-  /** Counters of a batching scheduler, published with every beat. */
+  /** Counters of a batching scheduler, published with every beat (undefined: the scheduler does not batch). */
   batching?: () => BatchingStats | undefined;
   intervalMs: number;
   ttlMs: number;

@@ -11,7 +11,7 @@ import { ImageRejectedError } from '@cataract/imaging';
 import type { Job } from 'bullmq';
 import type { Logger, Redis } from '@cataract/service-kit';
 import { DeadlinePassedError, InvalidJobError, UploadGoneError } from './errors';
-import type { ReplyPublisher } from './reply';
+import type { ReplyPublisher } from './reply-publisher';
 import { jobTimings } from './job-timings';
 import type { RuntimeOutcome } from './runtimes/runtime';
 import type { ShadowRunner } from './versions/shadow-runner';

@@ -7,9 +7,9 @@ import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-su
 import { DeadlinePassedError, InvalidJobError, UploadGoneError } from '../src/errors';
 import { createJobProcessor } from '../src/job-processor';
 import { fixedVersion } from '../src/versions/fixed-version';
-import { ReplyPublisher } from '../src/reply';
+import { ReplyPublisher } from '../src/reply-publisher';
 import type { RuntimeOutcome } from '../src/runtimes/runtime';
-import type { InferenceScheduler } from '../src/scheduler';
+import type { InferenceScheduler } from '../src/scheduling/scheduler';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;
 const logger = pino({ level: 'silent' });
@@ -20,6 +20,9 @@ class FakeScheduler implements InferenceScheduler {
   async submit(input: Buffer) {
     this.inputs.push(input);
     return this.outcome;
+  }
+  stats() {
+    return undefined;
   }
   async close() {}
 }

@@ -1,5 +1,5 @@
 import { BatchOutcomeMismatchError, SchedulerClosedError } from '../src/errors';
-import { MicroBatcher } from '../src/micro-batcher';
+import { MicroBatcher } from '../src/scheduling/micro-batcher';
 import type { ModelRuntime, RuntimeOutcome } from '../src/runtimes/runtime';
 import type { BatchOpener } from '../src/runtimes/runtime-batch';
 

@@ -9,7 +9,7 @@ import { colourRamp, OnnxFixture, solidPng, writeOnnxFixture } from '@cataract/t
 import { sharedPhotosAvailable, SHARED_PHOTOS_DIR } from '@cataract/test-support/photos';
 import { IncompatibleModelError, InferenceThreadError, RuntimeNotLoadedError } from '../src/errors';
 import { loadModelFiles } from '../src/manifest';
-import { MicroBatcher } from '../src/micro-batcher';
+import { MicroBatcher } from '../src/scheduling/micro-batcher';
 import { createRuntime } from '../src/runtimes/registry';
 import type { ModelRuntime } from '../src/runtimes/runtime';
 import { InferenceThread } from '../src/runtimes/inference-thread';

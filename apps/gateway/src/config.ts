@@ -4,9 +4,9 @@ import { typesWithModels } from '@cataract/model-store';
 import { z } from 'zod';
 import { loadEnsembleSettings, type EnsembleSettings } from './ensemble/settings';
 import { REPO_ROOT } from './paths';
-import { parseApiKeys } from './security/api-keys';
-import { parseOrigins } from './security/cors';
-import { parseTrustProxy } from './security/trust-proxy';
+import { parseApiKeys } from './http/security/api-keys';
+import { parseOrigins } from './http/security/cors';
+import { parseTrustProxy } from './http/security/trust-proxy';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 /** Compose passes unset variables as "" (`${NAME:-}`): treat them as unset. */
@@ -22,7 +22,7 @@ const EnvSchema = z.object({
   HOST: z.string().optional(),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   GATEWAY_WORKERS: int(4, 1),
-  /** Uploads a starting worker sends itself before it listens (warmup.ts); 0: none. */
+  /** Uploads a starting worker sends itself before it listens (process/warmup/); 0: none. */
   GATEWAY_WARMUP_REQUESTS: int(300).pipe(z.number().max(100_000)),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(10),
   /** Decompression-bomb limit used by the header check (defaults to @cataract/imaging's). */

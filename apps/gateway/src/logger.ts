@@ -13,7 +13,7 @@ export const REDACT_PATHS = [
 
 /**
  * One JSON line per event; every request-scoped line carries the request id (see
- * middleware/http-logger). Lines go to stdout and, with LOG_DIR, to LOG_DIR/gateway.log too.
+ * http/middleware/http-logger.ts). Lines go to stdout and, with LOG_DIR, to LOG_DIR/gateway.log too.
  * Credentials are redacted wherever a line would carry request headers. `destination` replaces
  * those outputs (the warm-up writes the same lines to /dev/null).
  */

@@ -2,14 +2,14 @@ import cluster, { Worker } from 'node:cluster';
 import { setFlagsFromString } from 'node:v8';
 import { loadConfig, workerNodeFlags } from './config';
 import { createLogger } from './logger';
-import { startPrimaryServices } from './primary-services';
-import { START_BARRIER_MAX_MS, startBarrier } from './start-barrier';
-import { startGatewayWorker } from './worker';
+import { startPrimaryServices } from './process/primary-services';
+import { START_BARRIER_MAX_MS, startBarrier } from './process/start-barrier';
 
 /**
  * `node apps/gateway/dist/main.js`: the cluster primary forks GATEWAY_WORKERS HTTP workers sharing
  * PORT, respawns any that dies (with backoff), and on SIGTERM/SIGINT stops them gracefully and
- * exits 0. Workers run worker.ts.
+ * exits 0. Workers run process/http-worker.ts, loaded only in a worker: the primary never loads the
+ * HTTP stack, the image code or the warm-up.
  */
 const config = loadConfig();
 // Primary and every worker: see V8_INTERRUPT_BUDGET in config.ts.
@@ -76,7 +76,7 @@ function runPrimary(): void {
 function runWorker(): void {
   const logger = createLogger(config.logLevel, { role: 'worker', worker: cluster.worker?.id }, config.logDir);
   let stopping = false;
-  const started = startGatewayWorker(config, logger);
+  const started = import('./process/http-worker').then(({ startHttpWorker }) => startHttpWorker(config, logger));
   const stop = (why: string) => {
     if (stopping) return;
     stopping = true;

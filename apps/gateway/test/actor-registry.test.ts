@@ -1,6 +1,6 @@
 import { HEARTBEAT, redisKeys } from '@cataract/contracts';
 import { redisServerAvailable, usePrivateRedis } from '@cataract/test-support/redis';
-import { ActorRegistry } from '../src/actor-registry';
+import { ActorRegistry } from '../src/dispatch/actor-registry';
 import { silentLogger } from './helpers';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;

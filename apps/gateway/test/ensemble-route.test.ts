@@ -3,7 +3,7 @@ import request from 'supertest';
 import { syntheticEye } from '@cataract/test-support/photos';
 import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { okResult, ScriptedActor, startScriptedActor } from '@cataract/test-support/scripted-actor';
-import { createGatewayServices, GatewayServices } from '../src/services';
+import { createGatewayServices, GatewayServices } from '../src/process/worker-services';
 import { servicesReady, silentLogger, testConfig } from './helpers';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;

@@ -16,7 +16,7 @@ import {
   toEnsembleResponse,
 } from '../src/ensemble';
 import { DeadlineExceededError, InferenceFailedError, NoActorError, QueueFullError, UnsupportedImageError } from '../src/errors';
-import type { RequestContext, StoredUpload } from '../src/model-client';
+import type { RequestContext, StoredUpload } from '../src/dispatch/model-client';
 
 const result = (model: string, p: number): PredictionResult => ({
   status: 'ok',

@@ -1,8 +1,8 @@
 import express from 'express';
 import request from 'supertest';
 import { ClientGoneError, DeadlineExceededError, NoActorError, QueueFullError } from '../src/errors';
-import { errorHandler, notFound } from '../src/middleware/error-handler';
-import { httpLogger } from '../src/middleware/http-logger';
+import { errorHandler, notFound } from '../src/http/middleware/error-handler';
+import { httpLogger } from '../src/http/middleware/http-logger';
 import { silentLogger } from './helpers';
 
 function appThrowing(err: unknown) {

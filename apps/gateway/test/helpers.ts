@@ -5,7 +5,7 @@ import { deflateSync } from 'node:zlib';
 import pino from 'pino';
 import { whenReady } from '@cataract/service-kit';
 import { GatewayConfig, loadConfig } from '../src/config';
-import type { GatewayServices } from '../src/services';
+import type { GatewayServices } from '../src/process/worker-services';
 
 export const silentLogger = pino({ level: 'silent' });
 

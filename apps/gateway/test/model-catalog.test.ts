@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LgbmFixture, writeLgbmFixture } from '@cataract/test-support/models';
-import { ModelCatalog } from '../src/model-catalog';
+import { ModelCatalog } from '../src/dispatch/model-catalog';
 
 describe('ModelCatalog', () => {
   let fx: LgbmFixture;

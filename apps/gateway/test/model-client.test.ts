@@ -2,11 +2,11 @@ import { HEARTBEAT, PredictJobData, redisKeys } from '@cataract/contracts';
 import { Redis } from 'ioredis';
 import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { okResult, ScriptedActor, startScriptedActor } from '@cataract/test-support/scripted-actor';
-import { ActorRegistry } from '../src/actor-registry';
+import { ActorRegistry } from '../src/dispatch/actor-registry';
 import { ClientGoneError, DeadlineExceededError, NoActorError, QueueFullError, RedisUnavailableError, UnsupportedImageError } from '../src/errors';
-import { ModelClient } from '../src/model-client';
-import { ModelQueues } from '../src/queues';
-import { ReplyListener } from '../src/reply-listener';
+import { ModelClient } from '../src/dispatch/model-client';
+import { ModelQueues } from '../src/dispatch/queues';
+import { ReplyListener } from '../src/dispatch/reply-listener';
 import { silentLogger } from './helpers';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;

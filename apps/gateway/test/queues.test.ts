@@ -1,6 +1,6 @@
 import { JOB_DEFAULTS } from '@cataract/contracts';
 import { redisServerAvailable, usePrivateRedis } from '@cataract/test-support/redis';
-import { ModelQueues } from '../src/queues';
+import { ModelQueues } from '../src/dispatch/queues';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;
 

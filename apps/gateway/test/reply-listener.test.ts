@@ -3,10 +3,10 @@ import { Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { okResult, ScriptedActor, startScriptedActor } from '@cataract/test-support/scripted-actor';
-import { ActorRegistry } from '../src/actor-registry';
+import { ActorRegistry } from '../src/dispatch/actor-registry';
 import { InferenceFailedError, NoActorError, RedisUnavailableError } from '../src/errors';
-import { ModelQueues } from '../src/queues';
-import { ReplyListener } from '../src/reply-listener';
+import { ModelQueues } from '../src/dispatch/queues';
+import { ReplyListener } from '../src/dispatch/reply-listener';
 import { silentLogger } from './helpers';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Cluster, Worker } from 'node:cluster';
-import { awaitListenTurn, startBarrier } from '../src/start-barrier';
+import { awaitListenTurn, startBarrier } from '../src/process/start-barrier';
 
 /** A stand-in for a cluster worker: records what the primary sends it. */
 function fakeWorker(connected = true) {

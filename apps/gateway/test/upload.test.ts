@@ -1,9 +1,9 @@
 import express from 'express';
 import request from 'supertest';
 import { syntheticEye } from '@cataract/test-support/photos';
-import { errorHandler } from '../src/middleware/error-handler';
-import { requestContext } from '../src/middleware/request-context';
-import { imageUpload } from '../src/upload';
+import { errorHandler } from '../src/http/middleware/error-handler';
+import { requestContext } from '../src/http/middleware/request-context';
+import { imageUpload } from '../src/http/upload';
 import { pngBomb } from './helpers';
 
 /** The upload chain alone, answering what it accepted. */

@@ -2,9 +2,9 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
 import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
-import { createGatewayServices, GatewayServices } from '../src/services';
-import { warmUpGateway, warmupPaths } from '../src/warmup';
-import { STAND_IN_PREDICTOR } from '../src/warmup-echo';
+import { createGatewayServices, GatewayServices } from '../src/process/worker-services';
+import { warmUpGateway, warmupPaths } from '../src/process/warmup/gateway-warmup';
+import { STAND_IN_CLIENT } from '../src/process/warmup/echo-queues';
 import { servicesReady, testConfig } from './helpers';
 
 /** A logger whose JSON lines land in `lines`. */
@@ -30,10 +30,10 @@ describe('gateway warm-up paths', () => {
   });
 
   it('its stand-in answers like an actor and stores nothing', async () => {
-    const upload = STAND_IN_PREDICTOR.storeUpload(Buffer.alloc(10), { requestId: 'r', deadline: Date.now() + 1000 });
+    const upload = STAND_IN_CLIENT.storeUpload(Buffer.alloc(10), { requestId: 'r', deadline: Date.now() + 1000 });
     expect(upload).toMatchObject({ bytes: 10, singleReader: true });
     await expect(upload.stored).resolves.toBeUndefined();
-    const result = await STAND_IN_PREDICTOR.predict('lgbm', upload, { requestId: 'r', deadline: Date.now() + 1000 });
+    const result = await STAND_IN_CLIENT.predict('lgbm', upload, { requestId: 'r', deadline: Date.now() + 1000 });
     expect(result).toMatchObject({ status: 'ok', probabilities: { cataract: 0.5, normal: 0.5 }, timings: { batch_size: 1 } });
   });
 });

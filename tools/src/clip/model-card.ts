@@ -1,6 +1,6 @@
 /** models/clip/README.md, rendered from the training run so every figure in it is a measured one. */
 import type { Calibration } from '@cataract/contracts';
-import { cvTable, type CvReport } from '../cv/report';
+import { calibrationLine, cvTable, type CvReport } from '../cv/report';
 import type { CvScore } from './model-selection';
 
 export interface ClipCardInput {
@@ -60,6 +60,8 @@ mean ± sd over the ${r.plan.k * r.plan.repeats} held-out folds. "Calibrated" = 
 out-of-fold predictions). The 256 px columns score the same photos downscaled to a 256 px long side, JPEG q85.
 
 ${cvTable(r)}
+
+${calibrationLine(r)}
 
 Reliability diagram (all repeats' out-of-fold predictions pooled): ![reliability](reliability.png)
 

@@ -17,8 +17,10 @@ import { round6 } from './oof-file';
 export interface CvReport {
   plan: ReturnType<typeof describePlan>;
   threshold: number;
-  /** Fitted on all repeats' raw out-of-fold predictions; what the actor applies. */
+  /** What the actor applies: Platt fitted on all repeats' raw out-of-fold predictions, or the identity (a 1, b 0) when cross-validation says the raw probabilities are better calibrated. */
   calibration: Calibration;
+  /** Mean out-of-fold log-loss raw and with cross-fitted Platt; Platt is applied only when it is lower. */
+  calibration_choice: { raw_log_loss: number; platt_log_loss: number; applied: boolean };
   raw: CvFigures;
   calibrated: CvFigures;
   raw_reencoded_256: CvFigures;
@@ -32,20 +34,29 @@ export interface CvPredictions {
   calibratedReencoded: number[][];
 }
 
+export const IDENTITY_CALIBRATION: Calibration = { method: 'platt', a: 1, b: 0 };
+
 export function buildCvReport(pf: PhotoFolds, raw: ArrayLike<number>[], rawReencoded: ArrayLike<number>[], threshold: number): { report: CvReport; predictions: CvPredictions } {
-  const { calibrated, alsoCalibrated } = crossFitCalibration(pf.plan, pf.labels, raw, rawReencoded);
+  const crossFitted = crossFitCalibration(pf.plan, pf.labels, raw, rawReencoded);
   const fig = (p: readonly ArrayLike<number>[]) => cvFigures(pf.plan, pf.labels, p, threshold);
+  const rawFig = fig(raw);
+  const plattFig = fig(crossFitted.calibrated);
+  // Calibration is a choice like any other: kept only when it lowers the out-of-fold log-loss.
+  const applied = plattFig.per_repeat.log_loss.mean < rawFig.per_repeat.log_loss.mean;
+  const calibrated = applied ? crossFitted.calibrated : raw.map((r) => Array.from(r));
+  const calibratedReencoded = applied ? crossFitted.alsoCalibrated : rawReencoded.map((r) => Array.from(r));
   return {
     report: {
       plan: describePlan(pf),
       threshold,
-      calibration: pooledPlatt(pf.labels, raw),
-      raw: fig(raw),
-      calibrated: fig(calibrated),
+      calibration: applied ? pooledPlatt(pf.labels, raw) : IDENTITY_CALIBRATION,
+      calibration_choice: { raw_log_loss: rawFig.per_repeat.log_loss.mean, platt_log_loss: plattFig.per_repeat.log_loss.mean, applied },
+      raw: rawFig,
+      calibrated: applied ? plattFig : rawFig,
       raw_reencoded_256: fig(rawReencoded),
-      calibrated_reencoded_256: fig(alsoCalibrated),
+      calibrated_reencoded_256: fig(calibratedReencoded),
     },
-    predictions: { raw, rawReencoded, calibrated, calibratedReencoded: alsoCalibrated },
+    predictions: { raw, rawReencoded, calibrated, calibratedReencoded },
   };
 }
 
@@ -97,6 +108,13 @@ export function reliabilityDiagram(
 }
 
 /** The model card's cross-validation table (markdown). */
+export function calibrationLine(r: CvReport): string {
+  const c = r.calibration_choice;
+  return c.applied
+    ? `Platt calibration lowers the out-of-fold log-loss (${c.raw_log_loss.toFixed(4)} raw -> ${c.platt_log_loss.toFixed(4)} cross-fitted), so the manifest carries it.`
+    : `Platt calibration would raise the out-of-fold log-loss (${c.raw_log_loss.toFixed(4)} raw -> ${c.platt_log_loss.toFixed(4)} cross-fitted), so the manifest's calibration is the identity (a 1, b 0) and the "calibrated" columns equal the raw ones.`;
+}
+
 export function cvTable(r: CvReport): string {
   const row = (name: string, f: (x: CvFigures) => string) =>
     `| ${name} | ${f(r.raw)} | ${f(r.calibrated)} | ${f(r.raw_reencoded_256)} | ${f(r.calibrated_reencoded_256)} |`;

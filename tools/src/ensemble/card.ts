@@ -47,5 +47,8 @@ whose out-of-fold accuracy is at least the always-ask accuracy and whose AUC is 
 (\`cascade_grid\` in ensemble.json lists every band tried).
 
 Reliability diagram (out of fold, all repeats pooled): ![reliability](ensemble-reliability.png)
+
+Per-photo out-of-fold predictions of both strategies, in the members' format:
+\`ensemble-oof-predictions.json\`, \`ensemble-cascade-oof-predictions.json\` (\`npm run eval -- --predictions FILE\`).
 `;
 }

@@ -59,6 +59,8 @@ export function score(n: Nested, rows: readonly JoinedPhoto[], plan: FoldPlan, t
 
 export interface CascadeScore extends Scored {
   band: [number, number];
+  /** The cascade's own out-of-fold predictions. */
+  predictions: Nested;
   /** Share of photos (mean over repeats) whose lgbm answer fell in the band, i.e. that asked clip. */
   clip_call_rate: number;
 }
@@ -76,5 +78,5 @@ export function cascade(combined: Nested, rows: readonly JoinedPhoto[], plan: Fo
       }),
     );
   const n: Nested = { p: pick('p'), re: pick('re') };
-  return { band, clip_call_rate: calls / (rows.length * plan.repeats), ...score(n, rows, plan, threshold) };
+  return { band, predictions: n, clip_call_rate: calls / (rows.length * plan.repeats), ...score(n, rows, plan, threshold) };
 }

@@ -4,6 +4,7 @@
  * changes when the same photo arrives in another form. Positive class = cataract.
  */
 import { rocAuc, type Confusion } from '../common/metrics';
+import { expectedCalibrationError as trainingToolsEce } from '../cv/calibration';
 
 /** One photo's answer: its true label and what the model said. */
 export interface Answer {
@@ -34,29 +35,18 @@ export function confusion(answers: readonly Answer[]): Confusion {
 }
 
 /**
- * Expected calibration error: over `bins` equal-width bins of P(cataract) (P = 1 in the last), the
- * photo-weighted mean of |mean P in the bin - share of cataract photos in the bin|. 0 means the
- * probabilities say how often cataract is the answer; NaN for no photos.
+ * Expected calibration error as the training tools compute it (tools/src/cv/calibration.ts: 10
+ * equal-width bins of P(cataract), P = 1 in the last, photo-weighted |mean P - cataract share|),
+ * for answers from outside: probabilities outside [0, 1] and mismatched lengths are refused, and
+ * no photos give NaN rather than 0.
  */
 export function expectedCalibrationError(p: ArrayLike<number>, actual: ArrayLike<number>, bins = 10): number {
-  const n = p.length;
-  if (actual.length !== n) throw new RangeError('p and actual differ in length');
+  if (actual.length !== p.length) throw new RangeError('p and actual differ in length');
   if (!(Number.isInteger(bins) && bins >= 1)) throw new RangeError(`bins must be a positive integer, got ${bins}`);
-  if (n === 0) return NaN;
-  const count = new Float64Array(bins);
-  const sumP = new Float64Array(bins);
-  const sumY = new Float64Array(bins);
-  for (let i = 0; i < n; i++) {
-    const pi = p[i];
-    if (!(pi >= 0 && pi <= 1)) throw new RangeError(`probability must be in [0, 1], got ${pi}`);
-    const b = Math.min(bins - 1, Math.floor(pi * bins));
-    count[b]++;
-    sumP[b] += pi;
-    sumY[b] += actual[i];
+  for (let i = 0; i < p.length; i++) {
+    if (!(p[i] >= 0 && p[i] <= 1)) throw new RangeError(`probability must be in [0, 1], got ${p[i]}`);
   }
-  let ece = 0;
-  for (let b = 0; b < bins; b++) if (count[b] > 0) ece += Math.abs(sumP[b] - sumY[b]) / n;
-  return ece;
+  return p.length === 0 ? NaN : trainingToolsEce(p, actual, bins);
 }
 
 /** All of Figures for one set of answers. */

@@ -1,5 +1,5 @@
 /** models/lgbm/README.md: the model card, generated from the run so every number in it was measured by it. */
-import { cvTable, type CvReport } from '../cv/report';
+import { calibrationLine, cvTable, type CvReport } from '../cv/report';
 import type { CvResult } from './cross-validate';
 
 export interface ModelCardInput {
@@ -51,6 +51,8 @@ the other folds' out-of-fold predictions. The 256 px columns score the same phot
 re-encoded as JPEG q85 (the same fold models).
 
 ${cvTable(r)}
+
+${calibrationLine(r)}
 
 Reliability diagram (all repeats' out-of-fold predictions pooled): ![reliability](reliability.png)
 

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultDataDir, listLabelledImages, photoName } from '../../src/common';
 import { OofFileSchema } from '../../src/cv/oof-file';
+import { IDENTITY_CALIBRATION } from '../../src/cv/report';
 import { cvFigures, pooledPlatt, type CvFigures } from '../../src/cv/summary';
 
 export function describeCommittedCv(modelDir: string): void {
@@ -42,7 +43,11 @@ export function describeCommittedCv(modelDir: string): void {
         expect(got.per_repeat.ece.mean).toBeCloseTo(claimed.per_repeat.ece.mean, 4);
       };
       for (const key of ['raw', 'calibrated', 'raw_reencoded_256', 'calibrated_reencoded_256'] as const) same(cvFigures(plan, labels, perRepeat(key), manifest.threshold), report[key]);
-      const c = pooledPlatt(labels, perRepeat('raw'));
+      // Platt is served only when its cross-fitted out-of-fold log-loss beats the raw one.
+      const choice = report.calibration_choice;
+      expect(choice.applied).toBe(choice.platt_log_loss < choice.raw_log_loss);
+      expect(choice.raw_log_loss).toBeCloseTo(report.raw.per_repeat.log_loss.mean, 12);
+      const c = choice.applied ? pooledPlatt(labels, perRepeat('raw')) : IDENTITY_CALIBRATION;
       expect(c.a).toBeCloseTo(manifest.calibration.a, 4);
       expect(c.b).toBeCloseTo(manifest.calibration.b, 4);
       expect(manifest.calibration).toEqual(report.calibration);

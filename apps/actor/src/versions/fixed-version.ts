@@ -1,6 +1,6 @@
 import type { ModelManifest } from '@cataract/contracts';
 import type { VersionChooser } from '../job-processor';
-import type { InferenceScheduler } from '../scheduler';
+import type { InferenceScheduler } from '../scheduling';
 import type { VersionSlot } from './version-slot';
 
 /** A chooser that always answers with one version (for a processor outside an actor: tests, tools). */

@@ -5,7 +5,7 @@ import { loadModelFiles } from '../manifest';
 import { FaultDelayRuntime } from '../runtimes/fault-delay-runtime';
 import { createRuntime } from '../runtimes/registry';
 import type { ModelRuntime } from '../runtimes/runtime';
-import { createScheduler, InferenceScheduler } from '../scheduler';
+import { createScheduler, InferenceScheduler } from '../scheduling';
 import { warmUp } from '../warmup';
 
 /** One loaded model version: its manifest, runtime and scheduler, and the jobs running on it. */

@@ -1,6 +1,6 @@
 import { EnsembleModel, EnsembleStrategy, ModelType } from '@cataract/contracts';
 import { UnsupportedImageError } from '../errors';
-import type { ModelClient, RequestContext, StoredUpload } from '../model-client';
+import type { ModelClient, RequestContext, StoredUpload } from '../dispatch/model-client';
 import { inBand } from './band';
 import { MemberNotServedError } from './errors';
 import { MemberResult, MemberResults, Resolved, resolveMembers } from './resolve';

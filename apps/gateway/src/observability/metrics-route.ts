@@ -1,5 +1,5 @@
 import { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import type { EndpointInfo } from '../routes/endpoint';
+import type { EndpointInfo } from '../http/routes/endpoint';
 import { METRICS_CONTENT_TYPE, scrapeText } from './cluster-metrics';
 import type { GatewayMetrics } from './metrics';
 

@@ -9,9 +9,9 @@ import request from 'supertest';
 import { syntheticEye } from '@cataract/test-support/photos';
 import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { okResult, ScriptedActor, startScriptedActor } from '@cataract/test-support/scripted-actor';
-import { createGatewayServices, GatewayServices } from '../../src/services';
-import { keyId } from '../../src/security/api-keys';
-import { IN_FLIGHT_PREFIX } from '../../src/security/fair-share';
+import { createGatewayServices, GatewayServices } from '../../src/process/worker-services';
+import { keyId } from '../../src/http/security/api-keys';
+import { IN_FLIGHT_PREFIX } from '../../src/http/security/fair-share';
 import { servicesReady, testConfig } from '../helpers';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ApiKeyRing, keyId, parseApiKeys, presentedKey } from '../../src/security/api-keys';
+import { ApiKeyRing, keyId, parseApiKeys, presentedKey } from '../../src/http/security/api-keys';
 
 describe('API keys', () => {
   it('parses API_KEYS: comma list, trimmed, no blanks or duplicates', () => {

@@ -1,10 +1,10 @@
 import express from 'express';
 import request from 'supertest';
-import { errorHandler } from '../../src/middleware/error-handler';
-import { corsPolicy, parseOrigins } from '../../src/security/cors';
-import { securityHeaders } from '../../src/security/headers';
-import { requireClient } from '../../src/security/role-guards';
-import { Roles } from '../../src/security/roles';
+import { errorHandler } from '../../src/http/middleware/error-handler';
+import { corsPolicy, parseOrigins } from '../../src/http/security/cors';
+import { securityHeaders } from '../../src/http/security/headers';
+import { requireClient } from '../../src/http/security/role-guards';
+import { Roles } from '../../src/http/security/roles';
 
 function app(origins: string[]) {
   const a = express();

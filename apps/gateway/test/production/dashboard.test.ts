@@ -3,10 +3,10 @@ import { Queue } from 'bullmq';
 import express from 'express';
 import request from 'supertest';
 import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
-import { dashboardRouter } from '../../src/dashboard';
-import { errorHandler } from '../../src/middleware/error-handler';
-import type { RefusalHandler } from '../../src/security/auth-failures';
-import { Roles, type RoleOptions } from '../../src/security/roles';
+import { dashboardRouter } from '../../src/http/dashboard';
+import { errorHandler } from '../../src/http/middleware/error-handler';
+import type { RefusalHandler } from '../../src/http/security/auth-failures';
+import { Roles, type RoleOptions } from '../../src/http/security/roles';
 
 const maybe = redisServerAvailable() ? describe : describe.skip;
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;

@@ -2,7 +2,7 @@ import express from 'express';
 import { AggregatorRegistry } from 'prom-client';
 import request from 'supertest';
 import { HttpError } from '../../src/errors';
-import { errorHandler, notFound } from '../../src/middleware/error-handler';
+import { errorHandler, notFound } from '../../src/http/middleware/error-handler';
 import { httpMetrics, markRoute } from '../../src/observability/http-metrics';
 import { GatewayMetrics } from '../../src/observability/metrics';
 import { metricsRouter } from '../../src/observability/metrics-route';

@@ -11,10 +11,10 @@ import {
 } from '@cataract/contracts';
 import express from 'express';
 import request from 'supertest';
-import { buildOpenApiDocument } from '../../src/docs/openapi';
-import { ApiInfoSchema } from '../../src/docs/schemas';
-import { docsRouter } from '../../src/docs/swagger';
-import { securityHeaders } from '../../src/security/headers';
+import { buildOpenApiDocument } from '../../src/http/docs/openapi';
+import { ApiInfoSchema } from '../../src/http/docs/schemas';
+import { docsRouter } from '../../src/http/docs/swagger';
+import { securityHeaders } from '../../src/http/security/headers';
 
 type Doc = ReturnType<typeof buildOpenApiDocument>;
 const build = (): Doc =>

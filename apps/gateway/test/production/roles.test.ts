@@ -1,10 +1,10 @@
 import express, { RequestHandler } from 'express';
 import request from 'supertest';
-import { errorHandler } from '../../src/middleware/error-handler';
-import { keyId } from '../../src/security/api-keys';
-import type { RefusalHandler } from '../../src/security/auth-failures';
-import { identifyOperator, requireAdmin, requireClient } from '../../src/security/role-guards';
-import { Roles, type RoleOptions } from '../../src/security/roles';
+import { errorHandler } from '../../src/http/middleware/error-handler';
+import { keyId } from '../../src/http/security/api-keys';
+import type { RefusalHandler } from '../../src/http/security/auth-failures';
+import { identifyOperator, requireAdmin, requireClient } from '../../src/http/security/role-guards';
+import { Roles, type RoleOptions } from '../../src/http/security/roles';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 

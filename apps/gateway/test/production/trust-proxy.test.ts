@@ -3,12 +3,12 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import request from 'supertest';
 import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
-import { errorHandler } from '../../src/middleware/error-handler';
+import { errorHandler } from '../../src/http/middleware/error-handler';
 import { closeRedis, connectRedis } from '@cataract/service-kit';
-import { authFailureLimiter } from '../../src/security/auth-failures';
-import { requireClient } from '../../src/security/role-guards';
-import { Roles } from '../../src/security/roles';
-import { parseTrustProxy } from '../../src/security/trust-proxy';
+import { authFailureLimiter } from '../../src/http/security/auth-failures';
+import { requireClient } from '../../src/http/security/role-guards';
+import { Roles } from '../../src/http/security/roles';
+import { parseTrustProxy } from '../../src/http/security/trust-proxy';
 
 describe('TRUST_PROXY', () => {
   it('takes addresses, CIDR subnets and Express range names; none by default', () => {
