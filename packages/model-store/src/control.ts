@@ -103,7 +103,9 @@ export class ModelControl {
     const cur = await this.current(type);
     const next = await decide(cur);
     let prepareId = '';
-    if (incoming !== undefined && !versionsInUse(cur).includes(incoming)) prepareId = await this.prepare(type, incoming);
+    // The actors hold every version in use and the previous one (a warm standby for rollback).
+    const held = [...versionsInUse(cur), ...(cur.previous ? [cur.previous] : [])];
+    if (incoming !== undefined && !held.includes(incoming)) prepareId = await this.prepare(type, incoming);
     let state: ModelState;
     try {
       state = await this.store.commit(type, cur.revision, next, prepareId);

@@ -13,7 +13,7 @@ export interface DesiredVersions {
 /** The routing the cluster state asks of a type: the Redis state, or the store's default version. */
 export async function readDesired(store: ModelStateStore, modelsDir: string, type: ModelType): Promise<DesiredVersions> {
   const { state, prepare } = await store.readWithPrepare(type);
-  if (state) return { routing: { serving: state.serving, canary: state.canary, shadow: state.shadow }, prepare, revision: state.revision };
+  if (state) return { routing: { serving: state.serving, canary: state.canary, shadow: state.shadow, previous: state.previous }, prepare, revision: state.revision };
   const serving = defaultVersion(modelsDir, type);
   if (!serving) throw new Error(`no ${type} model in ${modelsDir}: neither ${type}/default nor ${type}/manifest.json`);
   return { routing: { serving }, prepare, revision: -1 };
@@ -48,9 +48,13 @@ export class StateFollower {
     this.store = new ModelStateStore(redis);
   }
 
-  /** `applied`: what the actor loaded at start (its routing only: a pending prepare request is acted on by the first check). */
-  async start(applied: DesiredVersions): Promise<void> {
-    this.last = key({ ...applied, prepare: undefined });
+  /**
+   * `applied`: what the actor loaded at start (the versions that answer). The first check applies
+   * the state once more, which loads what start-up left out: the previous version (the rollback
+   * standby) and a pending prepare request.
+   */
+  async start(_applied: DesiredVersions): Promise<void> {
+    this.last = '';
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel === redisKeys.modelStateChannel && message === this.opts.type) this.check();
     });

@@ -8,6 +8,8 @@ export interface Routing {
   serving: string;
   canary?: { version: string; percent: number };
   shadow?: { version: string };
+  /** Kept loaded as a warm standby, so a rollback switches at once; never answers. */
+  previous?: string;
 }
 
 /** A job's hold on the version it started with: released when the job ends, whatever the routing did meanwhile. */
@@ -115,7 +117,7 @@ export class VersionSet {
   private async applyNow(routing: Routing, prepare: PrepareRequest | undefined): Promise<void> {
     const before = JSON.stringify(this.report());
     const newPrepare = prepare !== undefined && prepare.id !== this.prepareId;
-    const wanted = new Set([...versionsInUse(routing), ...(prepare ? [prepare.version] : [])]);
+    const wanted = new Set([...versionsInUse(routing), ...(prepare ? [prepare.version] : []), ...(routing.previous ? [routing.previous] : [])]);
     for (const v of wanted) {
       if (this.slots.has(v)) continue;
       // A version that failed here is tried again only for a new prepare request, not on every poll.
