@@ -13,7 +13,7 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 # The workspaces the supervisor, the gateway and the actors load at run time
 # (tests/infra/dockerfile.test.ts checks this list against their imports). Training tools and their
 # TensorFlow.js stay out of the image.
-ARG RUNTIME_WORKSPACES="packages/contracts packages/concurrency packages/service-kit packages/imaging packages/lightgbm-ts-predictor apps/gateway apps/actor apps/supervisor"
+ARG RUNTIME_WORKSPACES="packages/contracts packages/concurrency packages/service-kit packages/imaging packages/lightgbm-ts-predictor packages/model-store apps/gateway apps/actor apps/supervisor"
 
 # ---- build: all dependencies, compile every workspace ----------------------------------------
 FROM ${NODE_IMAGE} AS build

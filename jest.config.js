@@ -8,7 +8,7 @@ const shared = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.jest.json' }] },
   moduleNameMapper: {
-    '^@cataract/(contracts|concurrency|service-kit|imaging|gbdt-trainer|keras-onnx)$': '<rootDir>/packages/$1/src',
+    '^@cataract/(contracts|concurrency|service-kit|imaging|gbdt-trainer|keras-onnx|model-store)$': '<rootDir>/packages/$1/src',
     '^lightgbm-ts-predictor$': '<rootDir>/packages/lightgbm-ts-predictor/src',
     '^@cataract/test-support/(.*)$': '<rootDir>/tests/support/$1',
   },

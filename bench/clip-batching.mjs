@@ -54,6 +54,7 @@ const BATCH = configs[0].batch;
 const THREADS = configs[0].threads;
 const ACTOR_MAIN = join(ROOT, 'apps/actor/dist/main.js');
 const MODELS_DIR = join(ROOT, 'models');
+const CLIP_DIR = require('@cataract/model-store').defaultVersionDir(MODELS_DIR, 'clip');
 const SHARED = resolve(ROOT, '..', 'shared', 'data', 'cataract', 'train');
 
 if (!existsSync(ACTOR_MAIN)) throw new Error(`${ACTOR_MAIN} missing: run npx tsc -b apps/actor first`);
@@ -79,7 +80,7 @@ const pct = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Mat
 async function profile(photos) {
   const { imageToTensor, tensorSize } = require(join(ROOT, 'packages/imaging/dist/index.js'));
   const ort = require('onnxruntime-node');
-  const manifest = JSON.parse(readFileSync(join(MODELS_DIR, 'clip', 'manifest.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(CLIP_DIR, 'manifest.json'), 'utf8'));
   const per = tensorSize(manifest.input);
   const buf = new Float32Array(BATCH * per);
   const prep = async (parallel) => {
@@ -94,7 +95,7 @@ async function profile(photos) {
   const prepParallel = Math.min(await prep(true), await prep(true));
   const out = { preprocess_ms_per_image: { one_at_a_time: prepSerial, [`${BATCH}_concurrently`]: prepParallel }, inference_ms_per_image: {} };
   for (const threads of [...new Set([1, 2, THREADS])]) {
-    const session = await ort.InferenceSession.create(readFileSync(join(MODELS_DIR, 'clip', manifest.file)), { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } }); // as the actor's runtime
+    const session = await ort.InferenceSession.create(readFileSync(join(CLIP_DIR, manifest.file)), { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } }); // as the actor's runtime
     const dims = manifest.input.layout === 'NHWC' ? [manifest.input.height, manifest.input.width, 3] : [3, manifest.input.height, manifest.input.width];
     const row = {};
     for (const n of [1, BATCH]) {

@@ -12,9 +12,10 @@ import { ROOT, requireFromRoot } from './load/lib/root.mjs';
 
 const ort = requireFromRoot('onnxruntime-node');
 const threads = Number(process.argv[2] ?? 1);
-const manifest = JSON.parse(readFileSync(join(ROOT, 'models/clip/manifest.json'), 'utf8'));
+const clipDir = requireFromRoot('@cataract/model-store').defaultVersionDir(join(ROOT, 'models'), 'clip');
+const manifest = JSON.parse(readFileSync(join(clipDir, 'manifest.json'), 'utf8'));
 const { name, layout, width, height, channels } = manifest.input;
-const session = await ort.InferenceSession.create(readFileSync(join(ROOT, 'models/clip', manifest.file)), {
+const session = await ort.InferenceSession.create(readFileSync(join(clipDir, manifest.file)), {
   intraOpNumThreads: threads,
   interOpNumThreads: 1,
   executionMode: 'sequential',

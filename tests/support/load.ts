@@ -40,6 +40,8 @@ export interface Sample {
   retryAfter?: string;
   /** actor_id of a 200 answer. */
   actorId?: string;
+  /** model_version of a 200 answer. */
+  modelVersion?: string;
   /** Client-side port of the TCP connection the request used (ties it to the server process that held the socket). */
   localPort?: number;
 }
@@ -123,7 +125,7 @@ export function startLoad(opts: LoadOptions): LoadRun {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', (err: NodeJS.ErrnoException) => finish({ status: null, code: err.code ?? 'RESPONSE_ERROR' }));
           res.on('end', () => {
-            let parsed: { error?: { code?: string }; actor_id?: string } | undefined;
+            let parsed: { error?: { code?: string }; actor_id?: string; model_version?: string } | undefined;
             try {
               parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
             } catch {
@@ -135,6 +137,7 @@ export function startLoad(opts: LoadOptions): LoadRun {
               code: parsed?.error?.code,
               retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
               actorId: res.statusCode === 200 ? parsed?.actor_id : undefined,
+              modelVersion: res.statusCode === 200 ? parsed?.model_version : undefined,
             });
           });
         },

@@ -94,7 +94,7 @@ export function spawnActor(model: 'lgbm' | 'clip', env: Record<string, string>):
 export interface HealthBody {
   status: string;
   redis: string;
-  actors: Record<string, Array<{ id: string; pid: number; host: string; model_version: string; last_seen: string }>>;
+  actors: Record<string, Array<{ id: string; pid: number; host: string; model_version: string; last_seen: string; versions?: { serving: string; loaded: string[] } }>>;
   actors_available: number;
 }
 

@@ -52,6 +52,8 @@ export interface KeyCensus {
   /** Members of each type's actor index set. */
   actorIndex: Record<ModelType, string[]>;
   queues: Record<ModelType, QueueCensus>;
+  /** The model store's state keys (cataract:models:...: serving state, a prepare request, shadow counters). */
+  modelKeys: string[];
   /** Keys that fit none of the above. */
   unknown: string[];
 }
@@ -80,6 +82,7 @@ export async function keyCensus(redisUrl: string): Promise<KeyCensus> {
       heartbeats: Object.fromEntries(MODEL_TYPES.map((t) => [t, []])) as unknown as Record<ModelType, string[]>,
       actorIndex: Object.fromEntries(MODEL_TYPES.map((t) => [t, []])) as unknown as Record<ModelType, string[]>,
       queues: {} as Record<ModelType, QueueCensus>,
+      modelKeys: [],
       unknown: [],
     };
     const jobIds = Object.fromEntries(MODEL_TYPES.map((t) => [t, new Set<string>()])) as Record<ModelType, Set<string>>;
@@ -97,6 +100,10 @@ export async function keyCensus(redisUrl: string): Promise<KeyCensus> {
     for (const key of keys) {
       if (key.startsWith(`${KEY_NAMESPACE}:upload:`)) {
         census.uploads.push(key);
+        continue;
+      }
+      if (key.startsWith(`${KEY_NAMESPACE}:models:`)) {
+        census.modelKeys.push(key);
         continue;
       }
       const actor = /^([^:]+):actors:([^:]+)(?::(.+))?$/.exec(key);
@@ -155,6 +162,7 @@ export async function keyCensus(redisUrl: string): Promise<KeyCensus> {
     for (const t of MODEL_TYPES) census.heartbeats[t].sort();
     census.uploads.sort();
     census.unknown.sort();
+    census.modelKeys.sort();
     return census;
   } finally {
     redis.disconnect();

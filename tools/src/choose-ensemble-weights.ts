@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { manifestPath } from '@cataract/contracts';
+import { defaultVersionDir } from '@cataract/model-store';
 import { parseCli, repoRoot, runCli, writeFileAtomic, reproduceCommand } from './common';
 import { readOofFile, round6, type OofFile } from './cv/oof-file';
 import { reliabilityDiagram } from './cv/report';
@@ -130,8 +130,10 @@ function oofFile(model: string, like: OofFile, n: Nested): string {
 }
 
 async function readMember(modelsDir: string, name: 'lgbm' | 'clip'): Promise<OofFile> {
-  const manifest = JSON.parse(await readFile(manifestPath(modelsDir, name), 'utf8')) as { version: string };
-  const file = await readOofFile(path.join(modelsDir, name, 'oof-predictions.json'));
+  const dir = defaultVersionDir(modelsDir, name);
+  if (!dir) throw new Error(`no ${name} model in ${modelsDir}`);
+  const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as { version: string };
+  const file = await readOofFile(path.join(dir, 'oof-predictions.json'));
   if (file.model !== manifest.version) throw new Error(`${name}/oof-predictions.json is for ${file.model}, the manifest serves ${manifest.version}`);
   return file;
 }

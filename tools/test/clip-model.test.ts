@@ -11,11 +11,12 @@ import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { OnnxManifestSchema } from '@cataract/contracts';
 import { imageToTensor, type TensorSpec } from '@cataract/imaging';
+import { defaultVersionDir } from '@cataract/model-store';
 import { sha256Buffer } from '../src/common';
 import { describeCommittedCv } from './support/committed-cv';
 import { BACKBONE_INPUT } from '../src/clip/backbone';
 
-const MODEL_DIR = path.resolve(__dirname, '../../models/clip');
+const MODEL_DIR = defaultVersionDir(path.resolve(__dirname, '../../models'), 'clip')!;
 const manifest = JSON.parse(readFileSync(path.join(MODEL_DIR, 'manifest.json'), 'utf8'));
 const modelBytes = readFileSync(path.join(MODEL_DIR, manifest.file));
 const spec = manifest.input as TensorSpec & { name: string };

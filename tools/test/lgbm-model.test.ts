@@ -6,11 +6,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LightgbmManifestSchema } from '@cataract/contracts';
 import { assertFeatureSet, LGBM_FEATURE_SET } from '@cataract/imaging';
+import { defaultVersionDir } from '@cataract/model-store';
 import { loadModel } from 'lightgbm-ts-predictor';
 import { repoRoot, sha256File } from '../src/common';
 import { describeCommittedCv } from './support/committed-cv';
 
-const dir = path.join(repoRoot, 'models/lgbm');
+const dir = defaultVersionDir(path.join(repoRoot, 'models'), 'lgbm')!;
 const manifest = LightgbmManifestSchema.parse(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')));
 const modelText = readFileSync(path.join(dir, manifest.file), 'utf8');
 

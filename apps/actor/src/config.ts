@@ -21,6 +21,13 @@ const DEFAULT_CONCURRENCY: Record<ModelType, (maxBatch: number) => number> = { l
  */
 const DEFAULT_WARMUP_RUNS: Record<ModelType, number> = { lgbm: 120, clip: 8 };
 
+/**
+ * Warm-up predictions of a version loaded beside a serving one (a promotion, canary or shadow): the
+ * process's code is already optimised, so these only prove the new model answers before it may,
+ * while taking little from the live requests (clip: one batch of each shape, 1 and CLIP_MAX_BATCH).
+ */
+const DEFAULT_SWITCH_WARMUP_RUNS: Record<ModelType, number> = { lgbm: 4, clip: 2 };
+
 const EnvSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   MODELS_DIR: z.string().min(1).default(join(REPO_ROOT, 'models')),
@@ -38,6 +45,11 @@ const EnvSchema = z.object({
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().optional(),
   /** Predictions on rendered photos before registering (0: none; default per model type). */
   ACTOR_WARMUP_RUNS: z.coerce.number().int().min(0).max(10_000).optional(),
+  ACTOR_SWITCH_WARMUP_RUNS: z.coerce.number().int().min(0).max(10_000).optional(),
+  /** The cluster model state is re-read this often, under its pub/sub announcements (a missed one). */
+  ACTOR_MODEL_STATE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** Shadow copies running at once per actor; requests beyond are not copied (counted as skipped). */
+  ACTOR_SHADOW_MAX_INFLIGHT: z.coerce.number().int().min(0).max(64).default(1),
   /** How long SIGTERM waits for running jobs before giving up on them (they then stall over to another actor). */
   ACTOR_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -82,6 +94,10 @@ export interface ActorConfig {
   maxImagePixels: number | undefined;
   /** Warm-up predictions before the actor registers (0: none). */
   warmupRuns: number;
+  /** Warm-up predictions of a version loaded while serving (promotion, canary, shadow). */
+  switchWarmupRuns: number;
+  modelStatePollMs: number;
+  shadowMaxInflight: number;
   shutdownGraceMs: number;
   logLevel: string;
   /** V8_INTERRUPT_BUDGET: applied by main.ts before anything else runs (0: V8's default). */
@@ -140,6 +156,9 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     heartbeatTtlMs: e.ACTOR_HEARTBEAT_TTL_MS,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     warmupRuns: e.ACTOR_WARMUP_RUNS ?? DEFAULT_WARMUP_RUNS[model],
+    switchWarmupRuns: e.ACTOR_SWITCH_WARMUP_RUNS ?? DEFAULT_SWITCH_WARMUP_RUNS[model],
+    modelStatePollMs: e.ACTOR_MODEL_STATE_POLL_MS,
+    shadowMaxInflight: e.ACTOR_SHADOW_MAX_INFLIGHT,
     shutdownGraceMs: e.ACTOR_SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
     interruptBudget: e.V8_INTERRUPT_BUDGET,

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { ActorHeartbeat, BatchingStats, ModelType, redisKeys } from '@cataract/contracts';
+import { ActorHeartbeat, ActorVersions, BatchingStats, ModelType, redisKeys } from '@cataract/contracts';
 import { withTimeout } from '@cataract/concurrency';
 import type { Logger, Redis } from '@cataract/service-kit';
 
@@ -7,6 +7,8 @@ export interface HeartbeatOptions {
   model: ModelType;
   actorId: string;
   modelVersion: string;
+  /** The versions the actor holds (its serving one is then the record's model_version). */
+  versions?: () => ActorVersions;
   concurrency: number;
   /** Counters of a batching scheduler, published with every beat (undefined: the scheduler does not batch). */
   batching?: () => BatchingStats | undefined;
@@ -37,13 +39,15 @@ export class Heartbeat {
   }
 
   record(): ActorHeartbeat {
+    const versions = this.opts.versions?.();
     const batching = this.opts.batching?.();
     return {
       id: this.opts.actorId,
       model: this.opts.model,
       pid: process.pid,
       host: hostname(),
-      model_version: this.opts.modelVersion,
+      model_version: versions?.serving ?? this.opts.modelVersion,
+      ...(versions && { versions }),
       started: this.started,
       last_seen: new Date().toISOString(),
       jobs_done: this.jobsDone,

@@ -5,6 +5,7 @@ export { loadConfig, parseModelArg } from './config';
 export type { ActorConfig } from './config';
 export { loadModelFiles } from './manifest';
 export { createRuntime } from './runtimes/registry';
+export { warmUp } from './warmup';
 export type { ModelRuntime, RuntimeOutcome } from './runtimes/runtime';
 export { createScheduler, DirectScheduler, MicroBatcher } from './scheduling';
 export type { InferenceScheduler, MicroBatcherOptions } from './scheduling';

@@ -3,7 +3,6 @@ import {
   ImageRejectionCode,
   ImageRejectionCodeSchema,
   JobTimings,
-  ModelManifest,
   PredictJobData,
   PredictJobDataSchema,
   PredictJobResult,
@@ -14,12 +13,21 @@ import type { Logger, Redis } from '@cataract/service-kit';
 import { DeadlinePassedError, InvalidJobError, UploadGoneError } from './errors';
 import type { ReplyPublisher } from './reply-publisher';
 import { jobTimings } from './job-timings';
-import type { InferenceScheduler } from './scheduling';
+import type { RuntimeOutcome } from './runtimes/runtime';
+import type { ShadowRunner } from './versions/shadow-runner';
+import type { Lease } from './versions/version-set';
+
+/** Which model version a job runs on (VersionSet: serving, or a canary for a share of request ids). */
+export interface VersionChooser {
+  acquire(requestId: string): Lease;
+  acquireShadow(): Lease | undefined;
+}
 
 export interface JobProcessorDeps {
   redis: Redis;
-  scheduler: InferenceScheduler;
-  manifest: Pick<ModelManifest, 'version' | 'threshold'>;
+  versions: VersionChooser;
+  /** Copies answered requests to a shadow version, when one runs. */
+  shadow?: ShadowRunner;
   actorId: string;
   replies: ReplyPublisher;
   logger: Logger;
@@ -28,7 +36,7 @@ export interface JobProcessorDeps {
 
 /**
  * One prediction job: drop it if its request is over (deadline passed or upload gone), read the
- * upload, run it through the scheduler, turn P(cataract) into the answer, publish the reply (and
+ * upload, run it on the version the request is routed to, turn P(cataract) into the answer, publish the reply (and
  * delete the upload with it when the job is its only reader) and return the same result (the job's
  * stored return value). A refused image is a result, not an error, so it is never retried; other
  * errors throw and BullMQ retries them within the deadline.
@@ -46,13 +54,21 @@ export function createJobProcessor(deps: JobProcessorDeps): (job: Job<PredictJob
     const bytes = await deps.redis.getBuffer(data.uploadKey);
     if (!bytes) throw new UploadGoneError(data.uploadKey);
 
-    const outcome = await deps.scheduler.submit(bytes);
+    // The job keeps the version it started on until it ends, whatever a promotion does meanwhile.
+    const lease = deps.versions.acquire(data.requestId);
+    let outcome: RuntimeOutcome;
+    try {
+      outcome = await lease.slot.scheduler.submit(bytes);
+    } finally {
+      lease.release();
+    }
+    const { version, manifest: { threshold } } = lease.slot;
     let result: PredictJobResult;
     if (outcome.ok) {
       result = {
         status: 'ok',
-        ...decide(outcome.probabilities.cataract, deps.manifest.threshold),
-        model_version: deps.manifest.version,
+        ...decide(outcome.probabilities.cataract, threshold),
+        model_version: version,
         actor_id: deps.actorId,
         ...withTimings(jobTimings(job, started, performance.now(), outcome.timings)),
       };
@@ -60,6 +76,7 @@ export function createJobProcessor(deps: JobProcessorDeps): (job: Job<PredictJob
       result = {
         status: 'rejected',
         error: { code: rejectionCode(outcome.error)!, message: outcome.error.message },
+        model_version: version,
         actor_id: deps.actorId,
         ...withTimings(jobTimings(job, started, performance.now(), undefined)),
       };
@@ -67,7 +84,8 @@ export function createJobProcessor(deps: JobProcessorDeps): (job: Job<PredictJob
       throw outcome.error;
     }
     await deps.replies.publish(data.replyTo, { outcome: 'completed', jobId: String(job.id), result }, data.releaseUpload ? data.uploadKey : undefined);
-    deps.logger.debug({ jobId: job.id, reqId: data.requestId, status: result.status }, 'job done');
+    if (result.status === 'ok' && deps.shadow) deps.shadow.copy(deps.versions.acquireShadow(), bytes, result.prediction);
+    deps.logger.debug({ jobId: job.id, reqId: data.requestId, status: result.status, version }, 'job done');
     return result;
   };
 }

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { manifestPath, ModelManifest, ModelManifestSchema, ModelType } from '@cataract/contracts';
+import type { ModelManifest, ModelType } from '@cataract/contracts';
+import { defaultVersion, ModelStoreError, verifyVersion } from '@cataract/model-store';
+import { join } from 'node:path';
 import { ManifestError } from './errors';
 
 export interface LoadedModelFiles {
@@ -13,39 +12,19 @@ export interface LoadedModelFiles {
   bytes: Buffer;
 }
 
-/** Reads models/<type>/manifest.json and its model file; refuses schema errors, another type or a checksum mismatch. */
-export async function loadModelFiles(modelsDir: string, model: ModelType): Promise<LoadedModelFiles> {
-  const path = manifestPath(modelsDir, model);
-  let raw: string;
+/**
+ * Reads one version of a model type from the versioned store (the type's default version when none
+ * is named), checked by @cataract/model-store: manifest schema, type and version, the sha256 of
+ * every file, the feature set. Any refusal is a ManifestError naming the file.
+ */
+export async function loadModelFiles(modelsDir: string, model: ModelType, version?: string): Promise<LoadedModelFiles> {
   try {
-    raw = await readFile(path, 'utf8');
+    const name = version ?? defaultVersion(modelsDir, model);
+    if (!name) throw new ModelStoreError('unknown_version', `no ${model} model (neither ${model}/default nor ${model}/manifest.json)`);
+    const v = await verifyVersion(modelsDir, model, name);
+    return { manifest: v.manifest, dir: v.location.dir, modelPath: v.modelPath, bytes: v.bytes };
   } catch (err) {
-    throw new ManifestError(`cannot read manifest (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, path, { cause: err });
+    if (err instanceof ModelStoreError) throw new ManifestError(err.message, join(modelsDir, model), { cause: err });
+    throw err;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (err) {
-    throw new ManifestError('manifest is not JSON', path, { cause: err });
-  }
-  const parsed = ModelManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new ManifestError(`invalid manifest: ${details}`, path);
-  }
-  const manifest = parsed.data;
-  if (manifest.name !== model) throw new ManifestError(`manifest is for '${manifest.name}', this actor serves '${model}'`, path);
-  const dir = dirname(path);
-  const modelPath = join(dir, manifest.file);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(modelPath);
-  } catch (err) {
-    throw new ManifestError(`cannot read model file ${manifest.file}`, path, { cause: err });
-  }
-  const sha = createHash('sha256').update(bytes).digest('hex');
-  if (sha !== manifest.sha256) {
-    throw new ManifestError(`sha256 of ${manifest.file} is ${sha}, manifest says ${manifest.sha256}; refusing to serve it`, path);
-  }
-  return { manifest, dir, modelPath, bytes };
 }

@@ -38,7 +38,7 @@ export async function warmUp(runtime: ModelRuntime, runs: number, opts: WarmupOp
   const started = performance.now();
   const report: WarmupReport = { runs, inputs: 0, ms: 0, firstRunMs: 0, lastRunMs: 0 };
   if (runs <= 0) return report;
-  const photos = await renderSampleEyePhotos();
+  const photos = await samplePhotos();
   const batchSizes = runtime.preferredBatchSize > 1 ? [1, runtime.preferredBatchSize] : [1];
   const runOnce = async (run: number) => {
     const size = batchSizes[run % batchSizes.length];
@@ -61,6 +61,20 @@ export async function warmUp(runtime: ModelRuntime, runs: number, opts: WarmupOp
   report.ms = performance.now() - started;
   opts.logger?.info(roundAll(report), 'model warmed up');
   return report;
+}
+
+/**
+ * The rendered photos, made once per process: a version loaded while serving (a promotion) warms up
+ * on the same photos, and rendering them again would queue behind the live requests' decodes in
+ * sharp's thread pool (seconds on a loaded 2-core machine).
+ */
+let rendered: Promise<Buffer[]> | undefined;
+function samplePhotos(): Promise<Buffer[]> {
+  rendered ??= renderSampleEyePhotos().catch((err: unknown) => {
+    rendered = undefined;
+    throw err;
+  });
+  return rendered;
 }
 
 function roundAll(r: WarmupReport): WarmupReport {

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
 import { DeadlinePassedError, InvalidJobError, UploadGoneError } from '../src/errors';
 import { createJobProcessor } from '../src/job-processor';
+import { fixedVersion } from '../src/versions/fixed-version';
 import { ReplyPublisher } from '../src/reply-publisher';
 import type { RuntimeOutcome } from '../src/runtimes/runtime';
 import type { InferenceScheduler } from '../src/scheduling/scheduler';
@@ -52,7 +53,7 @@ maybe('job processor (private redis-server)', () => {
     ({ id, data: { uploadKey: 'cataract:upload:1', requestId: 'req-1', deadline: Date.now() + 10_000, replyTo: 'replies:test', ...data } }) as Job<PredictJobData>;
 
   const processor = (scheduler: InferenceScheduler, threshold = 0.5) =>
-    createJobProcessor({ redis, scheduler, manifest: { version: 'v-1', threshold }, actorId: 'actor-1', replies: new ReplyPublisher(redis, logger), logger });
+    createJobProcessor({ redis, versions: fixedVersion(scheduler, { version: 'v-1', threshold }), actorId: 'actor-1', replies: new ReplyPublisher(redis, logger), logger });
 
   const waitForMessages = async (n: number) => {
     for (let i = 0; i < 100 && messages.length < n; i++) await new Promise((r) => setTimeout(r, 10));
@@ -91,7 +92,7 @@ maybe('job processor (private redis-server)', () => {
     await redis.set('cataract:upload:2', Buffer.from('x'));
     const sched = new FakeScheduler({ ok: false, error: new ImageRejectedError('undecodable_image', 'premature end') });
     const result = await processor(sched)(job({ uploadKey: 'cataract:upload:2' }, 'job-2'));
-    expect(result).toEqual({ status: 'rejected', error: { code: 'undecodable_image', message: 'premature end' }, actor_id: 'actor-1' });
+    expect(result).toEqual({ status: 'rejected', error: { code: 'undecodable_image', message: 'premature end' }, model_version: 'v-1', actor_id: 'actor-1' });
     await waitForMessages(1);
     expect(messages[0]).toMatchObject({ outcome: 'completed', jobId: 'job-2', result: { status: 'rejected' } });
   });

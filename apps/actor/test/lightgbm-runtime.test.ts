@@ -94,9 +94,11 @@ describe('LightgbmRuntime', () => {
   });
 
   it('refuses a model trained on another feature set', async () => {
+    const files = await loadModelFiles(fx.modelsDir, 'lgbm');
     rewrite((t) => t, (m) => (m.feature_set = { name: m.feature_set.name, version: 'other' }));
-    const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));
-    await expect(rt.load()).rejects.toBeInstanceOf(FeatureSetMismatchError);
+    await expect(loadModelFiles(fx.modelsDir, 'lgbm')).rejects.toThrow(/feature set/i); // the store refuses it first
+    const other = { ...files, manifest: { ...files.manifest, feature_set: { name: 'eye-regions', version: 'other' } } };
+    await expect(createRuntime(other).load()).rejects.toBeInstanceOf(FeatureSetMismatchError); // and so would the runtime
   });
 
   it('refuses a model that is not a binary classifier', async () => {

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calibrate } from '@cataract/contracts';
+import { defaultVersionDir } from '@cataract/model-store';
 import { imageToTensor } from '@cataract/imaging';
 import { colourRamp, OnnxFixture, solidPng, writeOnnxFixture } from '@cataract/test-support/onnx-models';
 import { sharedPhotosAvailable, SHARED_PHOTOS_DIR } from '@cataract/test-support/photos';
@@ -166,14 +167,15 @@ async function twoToneJpeg(): Promise<Buffer> {
   return sharp(data, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
 }
 
-const clipDir = join(__dirname, '..', '..', '..', 'models', 'clip');
+const repoModels = join(__dirname, '..', '..', '..', 'models');
+const clipDir = defaultVersionDir(repoModels, 'clip') ?? join(__dirname, 'no-clip-model');
 const withClip = existsSync(join(clipDir, 'oof-predictions.json')) && sharedPhotosAvailable() ? describe : describe.skip;
 
 withClip('the committed clip model (skipped without models/clip or ../shared photos)', () => {
   it("serves the graph's P(cataract) through the manifest's calibration", async () => {
     const preds = JSON.parse(readFileSync(join(clipDir, 'oof-predictions.json'), 'utf8')).predictions as Array<{ file: string }>;
     const sample = [...preds.slice(0, 4), ...preds.slice(-4)].map((s) => readFileSync(join(SHARED_PHOTOS_DIR, s.file)));
-    const files = await loadModelFiles(join(clipDir, '..'), 'clip');
+    const files = await loadModelFiles(repoModels, 'clip');
     const calibration = files.manifest.calibration;
     if (!calibration) throw new Error('the committed clip manifest has no calibration');
     const raw = createRuntime({ ...files, manifest: { ...files.manifest, calibration: undefined } }, { maxBatch: 8 });

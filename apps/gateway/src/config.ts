@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { manifestPath, MODEL_TYPES, ModelType, parseModelTypeList } from '@cataract/contracts';
+import { ModelType, parseModelTypeList } from '@cataract/contracts';
+import { typesWithModels } from '@cataract/model-store';
 import { z } from 'zod';
 import { loadEnsembleSettings, type EnsembleSettings } from './ensemble/settings';
 import { REPO_ROOT } from './paths';
@@ -134,9 +134,9 @@ export interface GatewayConfig {
   setupProblems: string[];
 }
 
-/** Model types whose manifest exists: what the deployment serves when SERVED_MODELS is not given. */
+/** Model types with a default version in the store: what the deployment serves when SERVED_MODELS is not given. */
 export function modelsWithManifest(modelsDir: string): ModelType[] {
-  return MODEL_TYPES.filter((t) => existsSync(manifestPath(modelsDir, t)));
+  return typesWithModels(modelsDir);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {

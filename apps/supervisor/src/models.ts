@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { MODEL_TYPES, ModelManifestSchema, manifestPath, type ModelType } from '@cataract/contracts';
+import { MODEL_TYPES, ModelManifestSchema, type ModelType } from '@cataract/contracts';
+import { defaultVersion, locateVersion, MANIFEST_FILE } from '@cataract/model-store';
 
 export { MODEL_TYPES, type ModelType };
 
@@ -9,12 +10,21 @@ export type ModelPresence =
   | { type: ModelType; present: false; reason: string };
 
 /**
- * Whether MODELS_DIR/<type> holds something an actor can load: a manifest that passes the shared
+ * Whether MODELS_DIR/<type> holds something an actor can load: a default version (the versioned
+ * store's <type>/default, or an unversioned <type>/manifest.json) whose manifest passes the shared
  * schema, names this type, and points at a non-empty model file beside it. Only the presence is
- * checked here; the actor itself verifies the checksum and refuses a mismatch.
+ * checked here; the actor itself verifies the checksums (and may serve another version, named by
+ * the cluster's model state in Redis).
  */
 export async function detectModel(modelsDir: string, type: ModelType): Promise<ModelPresence> {
-  const manifestFile = manifestPath(modelsDir, type);
+  let manifestFile: string;
+  try {
+    const version = defaultVersion(modelsDir, type);
+    if (!version) return { type, present: false, reason: `no ${path.join(modelsDir, type, 'default')} and no ${path.join(modelsDir, type, MANIFEST_FILE)}` };
+    manifestFile = path.join(locateVersion(modelsDir, type, version).dir, MANIFEST_FILE);
+  } catch (err) {
+    return { type, present: false, reason: (err as Error).message };
+  }
   let raw: string;
   try {
     raw = await readFile(manifestFile, 'utf8');

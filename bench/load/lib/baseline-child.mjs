@@ -13,6 +13,8 @@ import { ROOT, requireFromRoot } from './root.mjs';
 
 process.env.ORT_DISABLE_TELEMETRY ??= '1';
 const MODELS = join(ROOT, 'models');
+/** The folder of a type's default version (models/<type>/<version>/, named by models/<type>/default). */
+const { defaultVersionDir } = requireFromRoot('@cataract/model-store');
 
 async function closedLoop(seconds, concurrency, once) {
   const end = performance.now() + seconds * 1000;
@@ -33,8 +35,8 @@ async function closedLoop(seconds, concurrency, once) {
 async function lgbm({ photos, seconds, concurrency }) {
   const { extractLgbmFeatures } = requireFromRoot('@cataract/imaging');
   const { loadModel } = requireFromRoot('lightgbm-ts-predictor');
-  const manifest = JSON.parse(readFileSync(join(MODELS, 'lgbm', 'manifest.json'), 'utf8'));
-  const model = loadModel(readFileSync(join(MODELS, 'lgbm', manifest.file), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(defaultVersionDir(MODELS, 'lgbm'), 'manifest.json'), 'utf8'));
+  const model = loadModel(readFileSync(join(defaultVersionDir(MODELS, 'lgbm'), manifest.file), 'utf8'));
   const once = async (i) => {
     model.predict(await extractLgbmFeatures(photos[i % photos.length]));
     return 1;
@@ -46,11 +48,11 @@ async function lgbm({ photos, seconds, concurrency }) {
 async function clip({ photos, seconds, batch }) {
   const { imageToTensor, tensorSize } = requireFromRoot('@cataract/imaging');
   const ort = requireFromRoot('onnxruntime-node');
-  const manifest = JSON.parse(readFileSync(join(MODELS, 'clip', 'manifest.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(defaultVersionDir(MODELS, 'clip'), 'manifest.json'), 'utf8'));
   const spec = manifest.input;
   const per = tensorSize(spec);
   const dims = spec.layout === 'NHWC' ? [spec.height, spec.width, 3] : [3, spec.height, spec.width];
-  const session = await ort.InferenceSession.create(readFileSync(join(MODELS, 'clip', manifest.file)), {
+  const session = await ort.InferenceSession.create(readFileSync(join(defaultVersionDir(MODELS, 'clip'), manifest.file)), {
     intraOpNumThreads: Number(process.env.ORT_INTRA_OP_THREADS ?? 1),
     interOpNumThreads: 1,
     executionMode: 'sequential',

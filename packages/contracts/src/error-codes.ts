@@ -1,5 +1,18 @@
 import { z } from 'zod';
 
+/** Refusals of the admin model routes (@cataract/model-store); nothing changed when one is answered. */
+export const MODEL_STORE_ERROR_CODES = [
+  'unknown_model_type',
+  'unknown_version',
+  'invalid_manifest',
+  'checksum_mismatch',
+  'unsupported_feature_set',
+  'warmup_failed',
+  'no_previous_version',
+  'state_conflict',
+  'actors_not_ready',
+] as const;
+
 /**
  * Machine-readable error codes of the HTTP API (`{ error: { code, message }, request_id }`).
  * The image codes are the same strings as @cataract/imaging's ImageRejectedError codes.
@@ -27,6 +40,7 @@ export const ERROR_CODES = [
   'storage_unavailable', // SAVE_UPLOADS is on and the upload could not be kept
   'not_found',
   'internal_error',
+  ...MODEL_STORE_ERROR_CODES,
 ] as const;
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;

@@ -23,7 +23,7 @@ export type PredictionResponse = z.infer<typeof PredictionResponseSchema>;
 export const ErrorResponseSchema = z.object({ error: ErrorDetailSchema, request_id: z.string() });
 export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
 
-export const HealthActorSchema = ActorHeartbeatSchema.pick({ id: true, pid: true, host: true, model_version: true, last_seen: true, batching: true });
+export const HealthActorSchema = ActorHeartbeatSchema.pick({ id: true, pid: true, host: true, model_version: true, versions: true, last_seen: true, batching: true });
 export type HealthActor = z.infer<typeof HealthActorSchema>;
 
 export const HealthResponseSchema = z.object({

@@ -8,6 +8,8 @@ export * from './batching';
 export * from './actor';
 export * from './redis-keys';
 export * from './manifest';
+export * from './model-state';
+export * from './model-admin';
 export * from './http';
 export * from './ensemble';
 export * from './calibration';

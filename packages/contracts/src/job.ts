@@ -45,6 +45,8 @@ export type PredictionResult = z.infer<typeof PredictionResultSchema>;
 export const RejectionResultSchema = z.object({
   status: z.literal('rejected'),
   error: z.object({ code: ImageRejectionCodeSchema, message: z.string() }),
+  /** The version that refused it (absent from actors older than the versioned store). */
+  model_version: z.string().min(1).optional(),
   actor_id: z.string().min(1),
   timings: JobTimingsSchema.optional(),
 });

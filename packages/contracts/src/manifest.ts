@@ -5,14 +5,24 @@ import { LabelSchema } from './labels';
 import { ModelTypeSchema } from './model-types';
 
 /** models/<name>/manifest.json, the contract between trainers and actors (see helpers' MANIFEST.md). */
+const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits');
+const FileNameSchema = z
+  .string()
+  .min(1)
+  .refine((f) => !f.includes('/') && !f.includes('\\') && f !== '.' && f !== '..', 'file must be a name beside the manifest');
+/** A version names a folder: letters, digits, dot, underscore, dash. */
+export const ModelVersionSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a version is 1-100 letters, digits, . _ - (starting with a letter or digit)');
+
 const common = {
   name: ModelTypeSchema,
-  version: z.string().min(1),
-  file: z
-    .string()
-    .min(1)
-    .refine((f) => !f.includes('/') && !f.includes('\\') && f !== '.' && f !== '..', 'file must be a name beside the manifest'),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits'),
+  version: ModelVersionSchema,
+  file: FileNameSchema,
+  sha256: Sha256Schema,
+  /**
+   * sha256 of every file of a versioned model folder (models/<type>/<version>/), the model file
+   * included; the model store refuses a version whose files differ from it.
+   */
+  files: z.record(FileNameSchema, Sha256Schema).optional(),
   labels: z.array(LabelSchema).min(2),
   positive_label: z.literal('cataract'),
   threshold: z.number().min(0).max(1),

@@ -13,6 +13,14 @@ export const redisKeys = {
   actor: (model: ModelType, actorId: string) => `${KEY_NAMESPACE}:actors:${model}:${actorId}`,
   /** Set of actor ids of a model type that have beaten at least once; stale members are pruned by readers. */
   actorIndex: (model: ModelType) => `${KEY_NAMESPACE}:actors:${model}`,
+  /** Which versions of a model type serve (JSON ModelState, see model-state.ts); absent: the store's default. */
+  modelState: (model: ModelType) => `${KEY_NAMESPACE}:models:${model}:state`,
+  /** A version the actors of a type load and warm ahead of a promotion (JSON, expires). */
+  modelPrepare: (model: ModelType) => `${KEY_NAMESPACE}:models:${model}:prepare`,
+  /** Shadow comparison counters of one shadow version (hash: compared, agreed, by label). */
+  shadowStats: (model: ModelType, version: string) => `${KEY_NAMESPACE}:models:${model}:shadow:${version}`,
+  /** Pub/sub channel on which a change of any type's model state is announced (message: the type). */
+  modelStateChannel: `${KEY_NAMESPACE}:models:changed`,
   /** Pub/sub channel of one gateway worker. */
   replyChannel: (gatewayInstanceId: string) => `${KEY_NAMESPACE}:replies:${gatewayInstanceId}`,
 } as const;

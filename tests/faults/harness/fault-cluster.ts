@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelType } from '@cataract/contracts';
+import { typesWithModels } from '@cataract/model-store';
 import { freePort } from '@cataract/test-support/ports';
 import { childPids, isAlive } from '@cataract/test-support/proc-inspect';
 import { ACTOR_MAIN, assertBuilt, GATEWAY_MAIN, HealthBody, ManagedProcess, REPO_ROOT, spawnNode, waitForHealth } from '@cataract/test-support/processes';
@@ -11,7 +11,7 @@ import { RedisServer, startRedis } from '@cataract/test-support/redis';
 export const REAL_MODELS_DIR = join(REPO_ROOT, 'models');
 
 export function realModelPresent(model: ModelType): boolean {
-  return existsSync(join(REAL_MODELS_DIR, model, 'manifest.json'));
+  return typesWithModels(REAL_MODELS_DIR).includes(model);
 }
 
 export interface FaultClusterOptions {

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { manifestPath, ModelManifest, ModelManifestSchema, ModelType } from '@cataract/contracts';
+import { join } from 'node:path';
+import { ModelManifest, ModelManifestSchema, ModelType } from '@cataract/contracts';
+import { defaultVersion, locateVersion, MANIFEST_FILE } from '@cataract/model-store';
 
 export interface ModelInfo {
   version: string;
@@ -9,9 +11,13 @@ export interface ModelInfo {
   created: string;
 }
 
+/** The version the cluster serves for a type (from its Redis model state), undefined when none is stored. */
+export type ServingVersionSource = (model: ModelType) => Promise<string | undefined>;
+
 /**
- * What MODELS_DIR says about each model (its manifest; the actors own the weights). Re-read at most
- * every ttlMs so a retrained model shows up without restarting the gateway.
+ * What MODELS_DIR says about the version each model type serves (its manifest; the actors own the
+ * weights): the version named by the cluster's model state, else the store's default. Re-read at
+ * most every ttlMs, so a promotion shows up without restarting the gateway.
  */
 export class ModelCatalog {
   private cache = new Map<ModelType, { at: number; info: ModelInfo | undefined }>();
@@ -19,6 +25,7 @@ export class ModelCatalog {
   constructor(
     private readonly modelsDir: string,
     private readonly ttlMs = 5000,
+    private readonly serving?: ServingVersionSource,
   ) {}
 
   async get(model: ModelType): Promise<ModelInfo | undefined> {
@@ -31,7 +38,10 @@ export class ModelCatalog {
 
   private async read(model: ModelType): Promise<ModelInfo | undefined> {
     try {
-      const m = ModelManifestSchema.parse(JSON.parse(await readFile(manifestPath(this.modelsDir, model), 'utf8')));
+      const version = (await this.serving?.(model).catch(() => undefined)) ?? defaultVersion(this.modelsDir, model);
+      if (!version) return undefined;
+      const dir = locateVersion(this.modelsDir, model, version).dir;
+      const m = ModelManifestSchema.parse(JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')));
       return { version: m.version, runtime: m.runtime, labels: [...m.labels], threshold: m.threshold, created: m.created };
     } catch {
       return undefined; // absent or invalid: the actor refuses it too, and /health says so

@@ -3,3 +3,4 @@ export * from './upload-errors';
 export * from './service-errors';
 export * from './access-errors';
 export * from './dashboard-errors';
+export * from './model-admin-errors';

@@ -12,6 +12,7 @@ import { healthRouter } from './routes/health';
 import { infoRouter } from './routes/info';
 import { predictRouter } from './routes/predict';
 import { ensembleRouter } from './routes/ensemble';
+import { modelAdminRouter } from './routes/model-admin';
 import { imageUpload } from './upload';
 import type { ModelType } from '@cataract/contracts';
 import { dashboardRouter } from './dashboard';
@@ -51,6 +52,7 @@ export interface AppDeps {
     | 'corsOrigins'
     | 'trustProxy'
     | 'dashboard'
+    | 'modelsDir'
   > &
     Partial<Pick<GatewayConfig, 'redisUrl' | 'setupProblems'>>;
   logger: Logger;
@@ -144,7 +146,9 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   const dashboard = dashboardRouter({ queues: deps.dashboardQueues, roles, refuse, readOnly: deps.config.dashboard.readOnly });
-  for (const part of [info, health, predict, ensemble, metrics, docs, dashboard]) {
+  // Changing which model version serves is an operator's act: the admin credential (ADMIN_KEYS).
+  const modelAdmin = modelAdminRouter({ redis: deps.redis, modelsDir: deps.config.modelsDir, requireAdmin: requireAdmin(roles, refuse) });
+  for (const part of [info, health, predict, ensemble, metrics, modelAdmin, docs, dashboard]) {
     app.use(part.router);
     endpoints.push(...part.endpoints);
   }

@@ -1,5 +1,6 @@
 import { JobTimings, MODEL_TYPES, ModelType } from '@cataract/contracts';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ShadowStatsSource, VersionMetrics } from './version-metrics';
 
 /** What the scrape-time gauges read (from Redis): jobs per queue state, live actors per model. */
 export interface ClusterStateSource {
@@ -10,6 +11,8 @@ export interface ClusterStateSource {
 export interface GatewayMetricsOptions {
   /** Queue depth and live actors, read on each scrape; without it those gauges stay empty. */
   state?: ClusterStateSource;
+  /** Agreement counters of running shadow versions, read on each scrape. */
+  shadow?: ShadowStatsSource;
   /** Node process metrics (CPU, memory, event loop lag) of this worker. */
   defaultMetrics?: boolean;
   /** Called when a scrape-time read fails (the gauge is then left out of that scrape, not stale). */
@@ -37,6 +40,8 @@ export class GatewayMetrics {
   readonly batchSize: Histogram<'model'>;
   readonly queueDepth: Gauge<'model' | 'state'>;
   readonly liveActors: Gauge<'model'>;
+  /** Answers, errors, latency and shadow agreement by model version. */
+  readonly versions: VersionMetrics;
 
   constructor(opts: GatewayMetricsOptions = {}) {
     const registers = [this.registry];
@@ -111,6 +116,7 @@ export class GatewayMetrics {
           }
         : undefined,
     });
+    this.versions = new VersionMetrics(this.registry, opts.shadow, onError);
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
 

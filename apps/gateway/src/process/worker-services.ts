@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { redisKeys } from '@cataract/contracts';
+import { MODEL_TYPES, redisKeys } from '@cataract/contracts';
+import { ModelStateStore, readShadowStats } from '@cataract/model-store';
 import type { Express } from 'express';
 import { closeRedis, connectRedis, isReady, Redis } from '@cataract/service-kit';
 import { readAbout } from '../http/about';
@@ -42,8 +43,21 @@ export interface GatewayServices {
 export function observeAnswers(metrics: GatewayMetrics, logger: Logger): NonNullable<ModelClientOptions['onResult']> {
   return (model, result, reqId) => {
     metrics.observeJob(model, result.timings);
+    metrics.versions.observe(model, result);
     logger.debug({ reqId, model, timings: result.timings }, 'job answered');
   };
+}
+
+/** The shadow versions running now and their agreement counters (for /metrics). */
+async function shadowStatsNow(redis: Redis) {
+  if (!isReady(redis)) return [];
+  const store = new ModelStateStore(redis);
+  const out = [];
+  for (const model of MODEL_TYPES) {
+    const shadow = (await store.read(model))?.shadow;
+    if (shadow) out.push({ model, stats: await readShadowStats(redis, model, shadow.version) });
+  }
+  return out;
 }
 
 /**
@@ -75,8 +89,10 @@ export function createGatewayServices(
       },
       liveActors: async (m) => (await registry.live(m)).length,
     },
+    shadow: () => shadowStatsNow(redis),
     onCollectError: (err) => logger.debug({ err: err.message }, 'metrics: reading queue state failed'),
   });
+  const stateStore = new ModelStateStore(redis);
   const client = new ModelClient(redis, queues, registry, replies, logger, {
     maxQueuedPerModel: config.maxQueuedPerModel,
     requestTimeoutMs: config.requestTimeoutMs,
@@ -90,7 +106,7 @@ export function createGatewayServices(
     redis,
     registry,
     client,
-    catalog: new ModelCatalog(config.modelsDir),
+    catalog: new ModelCatalog(config.modelsDir, 5000, async (m) => (isReady(redis) ? (await stateStore.read(m))?.serving : undefined)),
     about: readAbout(),
     isShuttingDown: () => stopping,
     metrics,

@@ -4,7 +4,10 @@ import {
   EnsembleResponseSchema,
   ErrorResponseSchema,
   HealthResponseSchema,
+  ModelChangeSchema,
+  ModelListingSchema,
   PredictionResponseSchema,
+  ValidationReportSchema,
 } from '@cataract/contracts';
 import express from 'express';
 import request from 'supertest';
@@ -28,16 +31,26 @@ describe('OpenAPI document', () => {
 
   it('documents every endpoint', () => {
     expect(Object.keys(doc.paths ?? {}).sort()).toEqual(
-      ['/', '/health', '/metrics', '/openapi.json', '/predict_clip', '/predict_ensemble', '/predict_lgbm'].sort(),
+      [
+        '/',
+        '/health',
+        '/metrics',
+        '/openapi.json',
+        '/predict_clip',
+        '/predict_ensemble',
+        '/predict_lgbm',
+        '/admin/models',
+        ...['promote', 'canary', 'shadow', 'rollback', 'validate'].map((op) => `/admin/models/{type}/${op}`),
+      ].sort(),
     );
   });
 
-  it('declares the API key as X-API-Key header and bearer, required on predict and /metrics only', () => {
+  it('declares the API key as X-API-Key header and bearer, required on predict, /metrics and the admin model routes', () => {
     expect(doc.components?.securitySchemes).toEqual({
       ApiKeyHeader: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }),
       BearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
     });
-    for (const [p, m] of [['/predict_lgbm', 'post'], ['/predict_clip', 'post'], ['/predict_ensemble', 'post'], ['/metrics', 'get']] as const) {
+    for (const [p, m] of [['/predict_lgbm', 'post'], ['/predict_clip', 'post'], ['/predict_ensemble', 'post'], ['/metrics', 'get'], ['/admin/models', 'get'], ['/admin/models/{type}/promote', 'post']] as const) {
       expect(op(p, m).security).toEqual([{ ApiKeyHeader: [] }, { BearerAuth: [] }]);
     }
     for (const p of ['/', '/health', '/openapi.json']) expect(op(p, 'get').security).toEqual([]);
@@ -69,6 +82,9 @@ describe('OpenAPI document', () => {
       HealthResponse: HealthResponseSchema,
       ErrorResponse: ErrorResponseSchema,
       ApiInfo: ApiInfoSchema,
+      ModelListing: ModelListingSchema,
+      ModelChange: ModelChangeSchema,
+      ModelValidation: ValidationReportSchema,
     };
     let checked = 0;
     for (const [path, item] of Object.entries(doc.paths ?? {})) {

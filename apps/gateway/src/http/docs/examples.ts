@@ -109,6 +109,15 @@ export const ERROR_EXAMPLES: Record<ErrorCode, { status: number; message: string
   redis_unavailable: { status: 503, message: 'the job store (Redis) is unreachable' },
   storage_unavailable: { status: 503, message: 'the upload could not be stored; retry shortly' },
   timeout: { status: 504, message: 'no answer within the 10000 ms request deadline' },
+  unknown_model_type: { status: 404, message: "unknown model type 'xgb' (known: lgbm, clip)" },
+  unknown_version: { status: 404, message: "no version 'lgbm-2026-03-01-aa11bb22' of lgbm in /app/models/lgbm (present: lgbm-2026-01-15-3f9a2c1b)" },
+  invalid_manifest: { status: 422, message: "/app/models/lgbm/lgbm-2026-03-01-aa11bb22: manifest says version 'lgbm-2026-02-01', the folder is 'lgbm-2026-03-01-aa11bb22'" },
+  checksum_mismatch: { status: 422, message: 'sha256 of /app/models/lgbm/lgbm-2026-03-01-aa11bb22/model.txt is 5ede…, its manifest says 6ebe…: the file changed or is damaged' },
+  unsupported_feature_set: { status: 422, message: "feature set mismatch: this build computes 'eye-regions' v2, but the model expects 'eye-regions' v3" },
+  warmup_failed: { status: 422, message: 'actor host-4242-a1b2 could not load lgbm lgbm-2026-03-01-aa11bb22: warm-up prediction failed' },
+  no_previous_version: { status: 409, message: 'lgbm has no previous version to roll back to (serving lgbm-2026-01-15-3f9a2c1b, the default)' },
+  state_conflict: { status: 409, message: 'the lgbm state changed while this command ran (another operator?); nothing was changed by this one: run it again' },
+  actors_not_ready: { status: 503, message: 'actors of lgbm did not report lgbm-2026-03-01-aa11bb22 ready within 60000 ms (waiting for host-4242-a1b2)' },
 };
 
 export function errorExample(code: ErrorCode): ErrorResponse {

@@ -18,6 +18,7 @@ import {
   healthExample,
   predictionExample,
 } from './examples';
+import { registerModelAdminPaths } from './model-admin-docs';
 import { ApiInfoSchema } from './schemas';
 
 // Adds .openapi() to zod's schemas (idempotent): the registry names components with it.
@@ -60,9 +61,11 @@ const STATUS_TEXT: Record<number, string> = {
   400: 'Bad request: the multipart body or a parameter is wrong',
   401: 'No API key (API_KEYS is set)',
   403: 'The API key is not valid, or not valid for this route (client keys predict; admin credentials operate)',
-  404: 'No such route',
+  404: 'No such route, model type or model version',
+  409: 'The model state does not allow this now (nothing to roll back to, or changed meanwhile)',
   413: 'The image is larger than MAX_UPLOAD_MB',
   415: 'Not an acceptable image (by content, not by name or Content-Type)',
+  422: 'The model version cannot serve (manifest, sha256, feature set or warm-up refused); nothing changed',
   429: 'Over RATE_LIMIT_PER_MINUTE or MAX_INFLIGHT_PER_CLIENT for this key (or address), or too many refused credentials from this address; wait Retry-After seconds',
   500: 'Internal error (no internals are disclosed)',
   502: 'The model failed on this image after its retries',
@@ -232,6 +235,7 @@ export function buildOpenApiDocument(opts: OpenApiOptions): ReturnType<OpenApiGe
       ...errors(KEYED_ERRORS),
     },
   });
+  registerModelAdminPaths(registry, { errors, ok: (d, schema, example) => ok(d, schema, example), keyed });
   registry.registerPath({
     method: 'get',
     path: '/openapi.json',
@@ -249,7 +253,7 @@ export function buildOpenApiDocument(opts: OpenApiOptions): ReturnType<OpenApiGe
       description: [
         opts.description,
         '',
-        'Authentication: when the deployment sets API_KEYS, every predict endpoint needs a client key as `X-API-Key: <key>` or `Authorization: Bearer <key>` (use **Authorize** to try them here); /health, this document and /docs do not. /metrics and the queue dashboard (/admin/queues) take only operator credentials (an ADMIN_KEYS key, or DASHBOARD_USER / DASHBOARD_PASSWORD by basic auth), never a client key.',
+        'Authentication: when the deployment sets API_KEYS, every predict endpoint needs a client key as `X-API-Key: <key>` or `Authorization: Bearer <key>` (use **Authorize** to try them here); /health, this document and /docs do not. /metrics, the model versions (/admin/models) and the queue dashboard (/admin/queues) take only operator credentials (an ADMIN_KEYS key, or DASHBOARD_USER / DASHBOARD_PASSWORD by basic auth), never a client key.',
         'Every answer carries `X-Request-Id`; every error is `{ "error": { "code", "message" }, "request_id" }` with a stable code.',
       ].join('\n'),
     },
@@ -257,6 +261,7 @@ export function buildOpenApiDocument(opts: OpenApiOptions): ReturnType<OpenApiGe
       { name: 'predict', description: 'Classify external-eye photos as cataract or normal' },
       { name: 'service', description: 'Service information and readiness' },
       { name: 'operations', description: 'Metrics and this document' },
+      { name: 'models', description: 'Model versions: promote, canary, shadow, rollback (admin credential)' },
     ],
   });
 }

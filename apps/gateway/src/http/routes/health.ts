@@ -48,6 +48,7 @@ export async function healthReport(deps: HealthDeps): Promise<HealthResponse> {
         pid: a.pid,
         host: a.host,
         model_version: a.model_version,
+        ...(a.versions && { versions: a.versions }), // serving, loaded (and canary, shadow, failed) versions
         last_seen: a.last_seen,
         ...(a.batching && { batching: a.batching }), // a batching actor's batch counters (avg_batch_size)
       })),

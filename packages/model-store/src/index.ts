@@ -1,0 +1,17 @@
+export { ModelStoreError } from './errors';
+export type { ModelStoreErrorCode } from './errors';
+export { assertModelType, assertVersionName, defaultVersion, defaultVersionDir, listVersions, locateVersion, typesWithModels, DEFAULT_FILE, MANIFEST_FILE } from './layout';
+export type { VersionLocation } from './layout';
+export { verifyCandidate, verifyFolder, verifyVersion } from './verify';
+export type { VerifiedVersion } from './verify';
+export { ModelStateStore } from './state-store';
+export type { StateBody } from './state-store';
+export { effectiveState, versionsInUse } from './effective-state';
+export type { EffectiveState } from './effective-state';
+export { ModelControl, follows } from './control';
+export type { ChangeReport, ModelControlOptions } from './control';
+export { liveActors } from './actors-view';
+export { readShadowStats, recordShadow, recordShadowSkipped, resetShadowStats } from './shadow-stats';
+export type { LabelAgreement, ShadowStats } from './shadow-stats';
+export { listAll, listType } from './listing';
+export type { ActorEntry, TypeListing, VersionEntry } from './listing';
