@@ -58,9 +58,15 @@ export function swarmTests(suite: DockerSuite): void {
     it('runs the replicas the stack declares: 2 lgbm actors and 1 clip actor, each in its own task container', async () => {
       const h = (await healthInside())!;
       expect(new Set(h.actors!.lgbm.map((a) => a.host)).size).toBe(2);
-      const replicas = await docker(['service', 'ls', '--filter', `label=com.docker.stack.namespace=${stack}`, '--format', '{{.Name}} {{.Replicas}}']);
-      expect(replicas.split('\n').sort()).toEqual([`${stack}_clip-actor 1/1`, `${stack}_gateway 1/1`, `${stack}_lgbm-actor 2/2`, `${stack}_redis 1/1`]);
-    });
+      const wanted = [`${stack}_clip-actor 1/1`, `${stack}_gateway 1/1`, `${stack}_lgbm-actor 2/2`, `${stack}_redis 1/1`];
+      // Swarm counts a task as running only once its healthcheck passes; give late starters time.
+      let replicas: string[] = [];
+      for (const until = Date.now() + 120_000; Date.now() < until; await new Promise((r) => setTimeout(r, 2000))) {
+        replicas = (await docker(['service', 'ls', '--filter', `label=com.docker.stack.namespace=${stack}`, '--format', '{{.Name}} {{.Replicas}}'])).split('\n').sort();
+        if (JSON.stringify(replicas) === JSON.stringify(wanted)) break;
+      }
+      expect(replicas).toEqual(wanted);
+    }, 180_000);
 
     it('a rolling update of the lgbm actors (docker service update --force) under load loses no request', async () => {
       const before = (await healthInside())!.actors!.lgbm.map((a) => a.host).sort();
