@@ -161,4 +161,10 @@ describe('.dockerignore', () => {
   it('keeps host builds, dependencies, git and local data out of the build context', () => {
     expect(lines).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.git', 'logs', 'customer_data', '.env']));
   });
+  it('lets every file of the model versions in (their manifests list the cards too), after the rule that drops documentation', () => {
+    const docs = lines.indexOf('**/*.md');
+    const models = lines.indexOf('!models/**');
+    expect(docs).toBeGreaterThanOrEqual(0);
+    expect(models).toBeGreaterThan(docs);
+  });
 });
