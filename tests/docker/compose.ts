@@ -142,6 +142,8 @@ export function composeTests(suite: DockerSuite): void {
       const gateways = await project.containers('gateway');
       expect(gateways).toHaveLength(3);
       for (const g of gateways) await waitForGatewayHealthy(g);
+      // nginx's port is chosen now: the gateways' ephemeral host ports come from the same range.
+      project.env.LB_PORT = `127.0.0.1:${await freePort()}`;
       await project.run(['--profile', 'lb', 'up', '-d', '--no-build', ...scaled], lbEnv);
       const lb = `http://${project.env.LB_PORT}`;
       await waitForHealth(lb, 60_000);
