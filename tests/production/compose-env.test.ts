@@ -107,6 +107,8 @@ describe('docker-compose.yml and the production settings', () => {
     const nginx = raw.services.nginx.networks as { edge: { ipv4_address: string } };
     expect(raw.networks.edge.ipam.config[0].subnet).toBe('172.31.255.0/24');
     expect(nginx.edge.ipv4_address).toBe('172.31.255.2');
+    // dynamic addresses (gateways joining before nginx) come from a range that excludes nginx's
+    expect((raw.networks.edge.ipam.config[0] as { ip_range?: string }).ip_range).toBe('172.31.255.128/25');
     expect(raw.services.gateway.networks).toEqual(['default', 'edge']);
     expect(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')).toContain(`TRUST_PROXY=${nginx.edge.ipv4_address} docker-compose --profile lb`);
   });
