@@ -8,6 +8,7 @@ const shared = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.jest.json' }] },
   moduleNameMapper: {
+    '^@cataract/imaging/feature-set$': '<rootDir>/packages/imaging/src/features/feature-set',
     '^@cataract/(contracts|concurrency|service-kit|imaging|gbdt-trainer|keras-onnx|model-store)$': '<rootDir>/packages/$1/src',
     '^lightgbm-ts-predictor$': '<rootDir>/packages/lightgbm-ts-predictor/src',
     '^@cataract/test-support/(.*)$': '<rootDir>/tests/support/$1',

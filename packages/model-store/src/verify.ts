@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ModelManifest, ModelManifestSchema, ModelType } from '@cataract/contracts';
-import { assertFeatureSet } from '@cataract/imaging';
+// The light entry point: verifying a version (npm run models, on a loaded machine) must not load sharp.
+import { assertFeatureSet } from '@cataract/imaging/feature-set';
 import { ModelStoreError } from './errors';
 import { DEFAULT_FILE, locateVersion, MANIFEST_FILE, VersionLocation } from './layout';
 
