@@ -4,6 +4,7 @@
  * the `lb` profile with three gateways behind nginx. Ports on 127.0.0.1 only.
  */
 import { startLoad, type Sample } from '@cataract/test-support/load';
+import { modelsHostDir, runComposeModelCycle } from './compose-model-versions';
 import { ComposeProject } from './support/compose';
 import { docker, DOCKER, freePort, health, sh, sleep, waitForHealth } from './support/docker';
 import { TEST_TAG, type DockerSuite } from './support/suite';
@@ -19,6 +20,7 @@ export function composeTests(suite: DockerSuite): void {
   describe('docker-compose, --scale clip-actor=2 --scale lgbm-actor=3', () => {
     let project: ComposeProject;
     let base: string;
+    const models = modelsHostDir();
     const scale = (lgbm: number, clip: number, extra: string[] = []) =>
       project.run(['up', '-d', '--no-build', '--scale', `lgbm-actor=${lgbm}`, '--scale', `clip-actor=${clip}`, ...extra]);
 
@@ -31,6 +33,7 @@ export function composeTests(suite: DockerSuite): void {
         GATEWAY_WORKERS: '2',
         GATEWAY_PORTS: `127.0.0.1:${port}:8001`,
         LB_PORT: `127.0.0.1:${await freePort()}`,
+        MODELS_HOST_DIR: models.dir,
       });
       suite.resources.project(project.name, project.env);
       base = `http://127.0.0.1:${port}`;
@@ -41,7 +44,10 @@ export function composeTests(suite: DockerSuite): void {
       suite.figures.composeUpToHealthyS = (Date.now() - started) / 1000;
     }, 360_000);
     // Not left running beside the next scenarios (the suite's cleanup repeats it should this fail).
-    afterAll(() => project?.run(['--profile', 'lb', 'down', '-v', '--remove-orphans', '--timeout', '10']).catch(() => undefined), 180_000);
+    afterAll(async () => {
+      await project?.run(['--profile', 'lb', 'down', '-v', '--remove-orphans', '--timeout', '10']).catch(() => undefined);
+      models.remove();
+    }, 180_000);
 
     it('/health lists 3 lgbm + 2 clip actors, each on its own container host', async () => {
       const h = (await health(base))!;
@@ -67,6 +73,15 @@ export function composeTests(suite: DockerSuite): void {
       expect(hostsOf(samples, 'lgbm').size).toBeGreaterThanOrEqual(2);
       expect(hostsOf(samples, 'clip').size).toBe(2);
     }, 60_000);
+
+    it('a version copied into the mounted models folder is validated, promoted and rolled back through /admin/models under load: 0 failed, answers as the state says', async () => {
+      const r = await runComposeModelCycle(base, models.dir, suite.photos);
+      expect(r.commands).toEqual({ validate: 200, promote: 200, rollback: 200 });
+      expect(r.failures).toEqual([]);
+      expect(r.violations).toEqual([]);
+      expect(r.servingAfterPromote).toEqual([r.next, r.next, r.next]);
+      for (const phase of ['default', 'promoted', 'rolled back']) expect([phase, r.answered[phase] > 10]).toEqual([phase, true]);
+    }, 240_000);
 
     it('under load: lgbm 3 -> 1 and docker kill of a clip actor lose nothing; a Redis restart gives only 503 + Retry-After; nothing else restarts', async () => {
       const before = await project.states();

@@ -77,6 +77,9 @@ describe('docker-compose.yml', () => {
     expect(g.deploy!.resources).toEqual({ limits: { cpus: '2', memory: '4g' }, reservations: { cpus: '1', memory: '2g' } });
   });
 
+  // The repository's models unless MODELS_HOST_DIR names another folder of versions, read-only.
+  const MODELS_MOUNT = '${MODELS_HOST_DIR:-./models}:/app/models:ro';
+
   it('actors run the same image with their model, read-only models, and a heartbeat health check', () => {
     for (const actor of ACTORS) {
       const s = services[actor];
@@ -85,10 +88,10 @@ describe('docker-compose.yml', () => {
       expect(s.build).toEqual(services.gateway.build);
       expect(s.command).toEqual(['node', 'apps/actor/dist/main.js', '--model', model]);
       expect(s.environment).toMatchObject({ ACTOR_MODEL: model, REDIS_URL: 'redis://redis:6379', MODELS_DIR: '/app/models' });
-      expect(s.volumes).toContain('./models:/app/models:ro');
+      expect(s.volumes).toContain(MODELS_MOUNT);
       expect(s.healthcheck!.test.join(' ')).toContain("'cataract:actors:'+m+':'+i");
     }
-    expect(services.gateway.volumes).toContain('./models:/app/models:ro');
+    expect(services.gateway.volumes).toContain(MODELS_MOUNT);
   });
 
   it("the actors' health check reads the heartbeat keys where @cataract/contracts puts them", () => {

@@ -3,6 +3,7 @@ import { assertFeatureSet, extractLgbmFeatures, LGBM_FEATURE_SET } from '@catara
 import { LightGBMModel, loadModel } from 'lightgbm-ts-predictor';
 import { IncompatibleModelError, RuntimeNotLoadedError } from '../errors';
 import type { LoadedModelFiles } from '../manifest';
+import { recallFeatures, rememberFeatures } from './feature-memo';
 import type { ModelRuntime, RuntimeOptions, RuntimeOutcome } from './runtime';
 
 /**
@@ -46,7 +47,11 @@ export class LightgbmRuntime implements ModelRuntime {
       inputs.map(async (buf): Promise<RuntimeOutcome> => {
         try {
           const t0 = performance.now();
-          const features = await extractLgbmFeatures(buf, { maxPixels: this.opts.maxPixels });
+          let features = recallFeatures(buf);
+          if (!features) {
+            features = await extractLgbmFeatures(buf, { maxPixels: this.opts.maxPixels });
+            rememberFeatures(buf, features);
+          }
           const t1 = performance.now();
           const p = model.predict(features)[0];
           const timings = { preprocessMs: t1 - t0, inferenceMs: performance.now() - t1, batchSize: 1 };
