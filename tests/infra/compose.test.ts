@@ -128,7 +128,8 @@ describe('infra/nginx/nginx.conf (profile lb)', () => {
     expect(conf).toMatch(/proxy_pass http:\/\/\$gateways;/);
     expect(conf).not.toMatch(/^\s*server\s+\S+[^;]*\bresolve\b/m); // `server ... resolve` needs nginx >= 1.27.3
     // a replica that goes away mid-request: the POST is asked of another one, a slow one is not retried
-    expect(conf).toMatch(/proxy_next_upstream error non_idempotent;/);
+    expect(conf).toMatch(/proxy_next_upstream error timeout non_idempotent;/);
+    expect(conf).toMatch(/proxy_connect_timeout 1s;/); // a killed replica's address costs a second, not the client's request
   });
 
   it('admits 10 MB uploads, forwards the client address, and outwaits the 10 s request deadline', () => {
