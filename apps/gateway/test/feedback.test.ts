@@ -87,6 +87,10 @@ maybe('POST /feedback over a private redis-server', () => {
   it('writes the reviewed label into the sidecar: reviewer key id, never the key; the same label again changes nothing', async () => {
     const id = await predict();
     const path = await sidecarOf(id);
+    const day = 24 * 60 * 60 * 1000;
+    const ttl = await a.redis.pttl(retainedRecordKey(id)); // the index entry outlives its record (CUSTOMER_DATA_MAX_DAYS 30) by a day
+    expect(ttl).toBeGreaterThan(30 * day);
+    expect(ttl).toBeLessThanOrEqual(31 * day);
     const mtime = statSync(path).mtimeMs;
     const r = await feedback({ request_id: id, label: 'normal', note: 'clear lens at the slit lamp' });
     expect(r.status).toBe(200);

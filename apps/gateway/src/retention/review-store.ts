@@ -88,10 +88,13 @@ export class ReviewStore {
       const same = current.label === input.label;
       if (!same && !input.replace) throw new ReviewConflictError(requestId, current.label);
       // The same label again is idempotent; with "replace" a new note is still a change.
-      if (same && (!input.replace || (current.note ?? undefined) === input.note)) return { sidecar: { ...sidecar, review: current }, changed: false };
+      if (same && (!input.replace || current.note === input.note)) return { sidecar: { ...sidecar, review: current }, changed: false };
     }
-    const { previous, ...replaced } = current ?? { previous: undefined };
-    const review: Review = current ? { ...entry, previous: [...(previous ?? []), replaced as ReviewEntry] } : entry;
+    let review: Review = entry;
+    if (current) {
+      const { previous, ...replaced } = current;
+      review = { ...entry, previous: [...(previous ?? []), replaced] };
+    }
     const updated: ReviewedSidecar = { ...sidecar, review };
     await writeFileAtomic(path, `${JSON.stringify(updated, null, 2)}\n`);
     await utimes(path, new Date(), mtime);
