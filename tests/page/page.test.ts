@@ -192,4 +192,23 @@ maybe(`the try-it page in chromium${missing ? ` (skipped: ${missing})` : ''}`, (
     expect(await accessibilityViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
   });
+
+  it('analyses several photos at once and lists each one’s verdict, a text file with its own error', async () => {
+    const [a, b] = [await testPhoto('cataract'), await testPhoto('normal')];
+    const { page, problems } = await openPage({ viewport: { width: 1280, height: 900 } });
+    await page.setInputFiles('#batch-files', [
+      { name: 'left.jpg', mimeType: a.mimeType, buffer: a.buffer },
+      { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a photo\n') },
+      { name: 'right.jpg', mimeType: b.mimeType, buffer: b.buffer },
+    ]);
+    await page.waitForSelector('#batch-results > li:nth-child(3)', { timeout: 60_000 });
+    const lines = await page.locator('#batch-results > li').allTextContents();
+    expect(lines[0]).toMatch(/^left\.jpg: (Cataract|Normal) \(confidence/);
+    expect(lines[1]).toMatch(/^notes\.jpg: no result/);
+    expect(lines[2]).toMatch(/^right\.jpg: (Cataract|Normal) \(confidence/);
+    expect(await page.textContent('#batch-status')).toMatch(/^2 answered .*1 without a result/);
+    await page.screenshot({ path: join(OUT, 'batch.png'), fullPage: true });
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
 });

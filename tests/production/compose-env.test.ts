@@ -44,9 +44,14 @@ describe('docker-compose.yml and the production settings', () => {
         'SAVE_UPLOADS',
         'CUSTOMER_DATA_DIR',
         'CUSTOMER_DATA_MAX_DAYS',
+        'REVIEWER_KEYS',
+        'MAX_BATCH_FILES',
+        'MAX_BATCH_MB',
       ]),
     );
     const c = loadConfig(resolved(gateway.environment));
+    expect(c.reviewerKeyIds).toEqual([]); // every client key may review unless REVIEWER_KEYS names some
+    expect(c.batch).toEqual({ maxFiles: 16, maxTotalBytes: 64 * 1024 * 1024, concurrency: 4 });
     expect(c.apiKeys).toEqual([]); // auth off unless API_KEYS is set (the gateway warns loudly)
     expect(c.adminKeys).toEqual([]);
     expect(c.maxInFlightPerClient).toBe(64);

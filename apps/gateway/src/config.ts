@@ -6,6 +6,7 @@ import { loadEnsembleSettings, type EnsembleSettings } from './ensemble/settings
 import { REPO_ROOT } from './paths';
 import { parseApiKeys } from './http/security/api-keys';
 import { parseOrigins } from './http/security/cors';
+import { parseReviewerKeys } from './http/security/reviewers';
 import { parseTrustProxy } from './http/security/trust-proxy';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -61,6 +62,12 @@ const EnvSchema = z.object({
   API_KEYS: optionalText(),
   /** Comma-separated operator keys (dashboard, /metrics, detailed /health); never accepted for predictions. */
   ADMIN_KEYS: optionalText(),
+  /** Comma-separated client keys, or their key ids, that may POST /feedback; unset: every client key (security/reviewers.ts). */
+  REVIEWER_KEYS: optionalText(),
+  /** POST /predict_batch: photos per request, their total size, and photos in flight at once per request. */
+  MAX_BATCH_FILES: z.preprocess(unsetIfBlank, z.coerce.number().int().min(1).max(256).default(16)),
+  MAX_BATCH_MB: z.preprocess(unsetIfBlank, z.coerce.number().positive().default(64)),
+  BATCH_CONCURRENCY: z.preprocess(unsetIfBlank, z.coerce.number().int().min(1).max(64).default(4)),
   /** Decode-cost units one client (key, or address without keys) may have in flight; 0: no limit (security/fair-share.ts). */
   MAX_INFLIGHT_PER_CLIENT: z.preprocess(unsetIfBlank, z.coerce.number().int().min(0).default(64)),
   /** Refused credentials (401/403) per address per minute before refusals turn into 429s; 0: no limit. */
@@ -117,6 +124,10 @@ export interface GatewayConfig {
   apiKeys: string[];
   /** ADMIN_KEYS (operators). */
   adminKeys: string[];
+  /** REVIEWER_KEYS as key ids; empty: every client key may review. */
+  reviewerKeyIds: string[];
+  /** MAX_BATCH_FILES, MAX_BATCH_MB (in bytes), BATCH_CONCURRENCY. */
+  batch: { maxFiles: number; maxTotalBytes: number; concurrency: number };
   /** MAX_INFLIGHT_PER_CLIENT, decode-cost units; 0: off. */
   maxInFlightPerClient: number;
   /** AUTH_FAILURES_PER_MINUTE per address; 0: off. */
@@ -154,6 +165,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (adminKeys.some((k) => apiKeys.includes(k))) {
     throw new Error('invalid gateway configuration: a key is in both API_KEYS and ADMIN_KEYS (a client key must never be an operator credential)');
   }
+  let reviewerKeyIds: string[];
+  try {
+    reviewerKeyIds = parseReviewerKeys(e.REVIEWER_KEYS, apiKeys);
+  } catch (err) {
+    throw new Error(`invalid gateway configuration: ${(err as Error).message}`);
+  }
   let trustProxy: string[] | false;
   try {
     trustProxy = parseTrustProxy(e.TRUST_PROXY);
@@ -184,6 +201,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     ensemble: loadEnsembleSettings(e, e.MODELS_DIR),
     apiKeys,
     adminKeys,
+    reviewerKeyIds,
+    batch: { maxFiles: e.MAX_BATCH_FILES, maxTotalBytes: Math.floor(e.MAX_BATCH_MB * 1024 * 1024), concurrency: e.BATCH_CONCURRENCY },
     maxInFlightPerClient: e.MAX_INFLIGHT_PER_CLIENT,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 0,

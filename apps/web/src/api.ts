@@ -41,7 +41,7 @@ export async function serviceInfo(options: RequestOptions = {}): Promise<unknown
   }
 }
 
-function headers(apiKey: string | undefined, accept = 'application/json'): Record<string, string> {
+export function headers(apiKey: string | undefined, accept = 'application/json'): Record<string, string> {
   const h: Record<string, string> = { Accept: accept };
   if (apiKey) h['X-API-Key'] = apiKey;
   return h;
@@ -53,7 +53,7 @@ function send(path: string, photo: Blob, fileName: string, options: RequestOptio
   return withDeadline(path, { method: 'POST', body: form, headers: headers(options.apiKey) }, options);
 }
 
-async function withDeadline(path: string, init: RequestInit, options: RequestOptions): Promise<Response> {
+export async function withDeadline(path: string, init: RequestInit, options: RequestOptions): Promise<Response> {
   const fetchImpl = options.fetchImpl ?? fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();

@@ -1,6 +1,7 @@
 /** Entry point: wires the photo picker, the API key field and the result panel to the API. */
 import { predict, serviceInfo } from './api';
 import { setupApiKeyField } from './api-key';
+import { setupBatchPanel } from './batch-panel';
 import { byId, prefersReducedMotion } from './dom';
 import { describeError, type ErrorMessage } from './messages';
 import { setupPhotoPicker } from './photo-picker';
@@ -101,6 +102,11 @@ function start(): void {
     event.preventDefault();
     void analysePhoto();
   });
+
+  setupBatchPanel(
+    { input: byId('batch-files', HTMLInputElement), choose: byId('batch-button', HTMLButtonElement), status: byId('batch-status', HTMLElement), list: byId('batch-results', HTMLOListElement) },
+    { apiKey: () => apiKey.get(), strategy: () => strategy(form), askKey: (p) => apiKey.ask(p) },
+  );
 
   void refreshVersions();
 }

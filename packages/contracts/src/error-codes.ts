@@ -38,6 +38,12 @@ export const ERROR_CODES = [
   'cross_site_request', // a state-changing dashboard request from another origin or without a JSON body
   'invalid_job', // job data added or edited on the dashboard that is not a prediction job
   'storage_unavailable', // SAVE_UPLOADS is on and the upload could not be kept
+  'batch_too_large', // POST /predict_batch over MAX_BATCH_MB in total
+  'body_too_large', // a JSON body over its route's limit
+  'invalid_feedback', // POST /feedback body that is not { request_id, label, note?, replace? }
+  'unknown_request', // POST /feedback for a request with no retained upload (never kept, or pruned)
+  'review_conflict', // POST /feedback with another label than the record's review, without "replace": true
+  'uploads_not_retained', // POST /feedback while SAVE_UPLOADS is off: there is nothing to review
   'not_found',
   'internal_error',
   ...MODEL_STORE_ERROR_CODES,

@@ -13,3 +13,5 @@ export * from './model-admin';
 export * from './http';
 export * from './ensemble';
 export * from './calibration';
+export * from './feedback';
+export * from './batch';

@@ -4,3 +4,5 @@ export * from './service-errors';
 export * from './access-errors';
 export * from './dashboard-errors';
 export * from './model-admin-errors';
+export * from './feedback-errors';
+export * from './batch-errors';

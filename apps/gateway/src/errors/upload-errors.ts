@@ -9,15 +9,16 @@ export class MalformedUploadError extends HttpError {
   }
 }
 
+/** `expected` names the field(s) the route reads; the single-photo routes' by default. */
 export class NoFileError extends HttpError {
-  constructor() {
-    super(400, 'no_file', `no image uploaded: send multipart/form-data with the image in field "file" (or "image")`);
+  constructor(expected = 'the image in field "file" (or "image")') {
+    super(400, 'no_file', `no image uploaded: send multipart/form-data with ${expected}`);
   }
 }
 
 export class UnexpectedFieldError extends HttpError {
-  constructor(field: string | undefined) {
-    super(400, 'unexpected_field', `unexpected file field ${JSON.stringify(field ?? '')}: use "file" (or "image")`);
+  constructor(field: string | undefined, expected = '"file" (or "image")') {
+    super(400, 'unexpected_field', `unexpected file field ${JSON.stringify(field ?? '')}: use ${expected}`);
   }
 }
 

@@ -24,6 +24,9 @@ import { metricsRouter } from '../observability/metrics-route';
 import type { Queue } from 'bullmq';
 import type { Redis } from '@cataract/service-kit';
 import type { RetainUpload } from '../retention/retain-upload';
+import type { ReviewStore } from '../retention/review-store';
+import { feedbackLoopRouters } from './feedback-loop-routes';
+import type { OnFeedback } from './routes/feedback';
 import { authFailureLimiter } from './security/auth-failures';
 import { corsPolicy } from './security/cors';
 import { fairShare } from './security/fair-share';
@@ -53,6 +56,8 @@ export interface AppDeps {
     | 'trustProxy'
     | 'dashboard'
     | 'modelsDir'
+    | 'reviewerKeyIds'
+    | 'batch'
   > &
     Partial<Pick<GatewayConfig, 'redisUrl' | 'setupProblems'>>;
   logger: Logger;
@@ -68,6 +73,10 @@ export interface AppDeps {
   dashboardQueues: Queue[];
   /** SAVE_UPLOADS: keeps each answered upload before its answer is sent. */
   retain?: RetainUpload;
+  /** SAVE_UPLOADS: writes reviewed labels (POST /feedback); undefined answers 409 uploads_not_retained. */
+  reviews?: Pick<ReviewStore, 'review'>;
+  /** Told of every review written (routes/feedback.ts). */
+  onFeedback?: OnFeedback;
 }
 
 /**
@@ -97,7 +106,7 @@ export function createApp(deps: AppDeps): Express {
   const roles = new Roles({ apiKeys: deps.config.apiKeys, adminKeys: deps.config.adminKeys, basic: deps.config.dashboard.basic });
   const refuse = authFailureLimiter({ perMinute: deps.config.authFailuresPerMinute, redis: deps.redis, logger: deps.logger });
   const limiter = createRateLimiter({ perMinute: deps.config.rateLimitPerMinute, redis: deps.redis, logger: deps.logger });
-  const predictPaths = [...PREDICT_ROUTE_MODELS.map((m) => `/predict_${m}`), '/predict_ensemble'];
+  const predictPaths = [...PREDICT_ROUTE_MODELS.map((m) => `/predict_${m}`), '/predict_ensemble', '/predict_batch', '/feedback'];
   app.use(predictPaths, markRoute, requireClient(roles, refuse), ...(limiter ? [limiter] : []));
 
   const endpoints: EndpointInfo[] = [];
@@ -143,12 +152,13 @@ export function createApp(deps: AppDeps): Express {
       description: deps.about.description,
       predictModels: PREDICT_ROUTE_MODELS,
       maxUploadMb: Number((deps.config.maxUploadBytes / (1024 * 1024)).toFixed(1)),
+      batch: { maxFiles: deps.config.batch.maxFiles, maxTotalMb: Number((deps.config.batch.maxTotalBytes / (1024 * 1024)).toFixed(1)) },
     }),
   );
   const dashboard = dashboardRouter({ queues: deps.dashboardQueues, roles, refuse, readOnly: deps.config.dashboard.readOnly });
   // Changing which model version serves is an operator's act: the admin credential (ADMIN_KEYS).
   const modelAdmin = modelAdminRouter({ redis: deps.redis, modelsDir: deps.config.modelsDir, requireAdmin: requireAdmin(roles, refuse) });
-  for (const part of [info, health, predict, ensemble, metrics, modelAdmin, docs, dashboard]) {
+  for (const part of [info, health, predict, ensemble, ...feedbackLoopRouters(deps, share), metrics, modelAdmin, docs, dashboard]) {
     app.use(part.router);
     endpoints.push(...part.endpoints);
   }

@@ -14,7 +14,8 @@ import {
 
 export interface UploadedImage {
   buffer: Buffer;
-  field: (typeof UPLOAD_FIELDS)[number];
+  /** The multipart field it came in ("file" or "image"; a batch photo's "images"). */
+  field: (typeof UPLOAD_FIELDS)[number] | 'images';
   filename: string;
   probe: ImageProbe;
 }
@@ -53,18 +54,27 @@ export function imageUpload(opts: UploadOptions): RequestHandler[] {
     if (found.length > 1) return next(new TooManyFilesError());
     const { field, file } = found[0];
     try {
-      const probe = checkImageHeader(file.buffer, { maxPixels: opts.maxPixels });
-      res.locals.upload = { buffer: file.buffer, field, filename: file.originalname, probe };
+      res.locals.upload = { buffer: file.buffer, field, filename: file.originalname, probe: probeImage(file.buffer, opts.maxPixels) };
       next();
     } catch (err) {
-      next(err instanceof ImageRejectedError ? new UnsupportedImageError(err.code, err.message, err) : err);
+      next(err);
     }
   };
 
   return [receive, check];
 }
 
-function toUploadError(err: unknown, maxBytes: number): Error {
+/** The header check of one image: its format and size, or a 415 UnsupportedImageError. */
+export function probeImage(buffer: Buffer, maxPixels: number | undefined): ImageProbe {
+  try {
+    return checkImageHeader(buffer, { maxPixels });
+  } catch (err) {
+    throw err instanceof ImageRejectedError ? new UnsupportedImageError(err.code, err.message, err) : err;
+  }
+}
+
+/** multer's and busboy's failures as the API's upload errors. */
+export function toUploadError(err: unknown, maxBytes: number): Error {
   if (err instanceof HttpError) return err;
   if (err instanceof MulterError) {
     switch (err.code) {

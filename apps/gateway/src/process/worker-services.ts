@@ -18,6 +18,8 @@ import { ReplyListener, ReplyListenerOptions } from '../dispatch/reply-listener'
 import { GatewayMetrics } from '../observability/metrics';
 import { retainUpload } from '../retention/retain-upload';
 import { UploadStore } from '../retention/upload-store';
+import { RecordIndex } from '../retention/record-index';
+import { ReviewStore } from '../retention/review-store';
 
 export interface GatewayServices {
   instanceId: string;
@@ -58,6 +60,13 @@ async function shadowStatsNow(redis: Redis) {
     if (shadow) out.push({ model, stats: await readShadowStats(redis, model, shadow.version) });
   }
   return out;
+}
+
+/** SAVE_UPLOADS: keep answered uploads (indexed by request id in Redis) and write reviews into them. */
+function retention(config: GatewayConfig, redis: Redis, logger: Logger): Pick<AppDeps, 'retain' | 'reviews'> {
+  if (!config.saveUploads) return {};
+  const index = new RecordIndex(redis, config.customerDataDir, { maxDays: config.customerDataMaxDays, logger });
+  return { retain: retainUpload(new UploadStore(config.customerDataDir), index), reviews: new ReviewStore(redis, index) };
 }
 
 /**
@@ -111,7 +120,7 @@ export function createGatewayServices(
     isShuttingDown: () => stopping,
     metrics,
     dashboardQueues: dashboard.queues,
-    retain: config.saveUploads ? retainUpload(new UploadStore(config.customerDataDir)) : undefined,
+    ...retention(config, redis, logger),
   };
   const app = createApp(appDeps);
   return {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ErrorDetail, Label, Probabilities } from '@cataract/contracts';
+import type { ErrorDetail, Label, Probabilities, Review } from '@cataract/contracts';
 import { syncDir, writeFileAtomic } from './atomic-write';
 
 /** One model's answer as kept (or, for an ensemble member, why it had none). */
@@ -39,6 +39,8 @@ export interface RetentionSidecar {
   image: { file: string; format: string; width: number; height: number; bytes: number; sha256: string };
   results: Record<string, RetainedResult>;
   answer: UploadToKeep['answer'];
+  /** A clinician's reviewed label (POST /feedback, retention/review-store.ts); absent until reviewed. */
+  review?: Review;
 }
 
 export interface KeptRecord {

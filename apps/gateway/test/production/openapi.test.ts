@@ -1,6 +1,9 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import {
+  BatchResponseSchema,
   ERROR_CODES,
+  FeedbackRequestSchema,
+  FeedbackResponseSchema,
   EnsembleResponseSchema,
   ErrorResponseSchema,
   HealthResponseSchema,
@@ -39,6 +42,8 @@ describe('OpenAPI document', () => {
         '/predict_clip',
         '/predict_ensemble',
         '/predict_lgbm',
+        '/predict_batch',
+        '/feedback',
         '/admin/models',
         ...['promote', 'canary', 'shadow', 'rollback', 'validate'].map((op) => `/admin/models/{type}/${op}`),
       ].sort(),
@@ -85,6 +90,8 @@ describe('OpenAPI document', () => {
       ModelListing: ModelListingSchema,
       ModelChange: ModelChangeSchema,
       ModelValidation: ValidationReportSchema,
+      BatchResponse: BatchResponseSchema,
+      FeedbackResponse: FeedbackResponseSchema,
     };
     let checked = 0;
     for (const [path, item] of Object.entries(doc.paths ?? {})) {
@@ -164,5 +171,24 @@ describe('docs routes', () => {
     expect(bundle.status).toBe(200);
     expect(bundle.text.length).toBeGreaterThan(100_000);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+  });
+
+  it('documents POST /predict_batch (repeated "images", ?model=) and POST /feedback (JSON body, its refusals)', () => {
+    const doc = build();
+    const op = (path: string, method: 'post') => (doc.paths as Record<string, Record<string, any>>)[path][method];
+    const batch = op('/predict_batch', 'post');
+    expect(batch.requestBody.content['multipart/form-data'].schema.properties.images).toMatchObject({ type: 'array', items: { type: 'string', format: 'binary' } });
+    expect(batch.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ in: 'query', name: 'model', schema: expect.objectContaining({ enum: ['lgbm', 'clip', 'ensemble'] }) })]),
+    );
+    expect(Object.keys(batch.responses)).toEqual(expect.arrayContaining(['200', '400', '413', '429', '503']));
+    const feedback = op('/feedback', 'post');
+    expect(feedback.security).toEqual([{ ApiKeyHeader: [] }, { BearerAuth: [] }]);
+    expect(FeedbackRequestSchema.safeParse(feedback.requestBody.content['application/json'].example).success).toBe(true);
+    const codes = (status: string) => Object.keys(feedback.responses[status].content['application/json'].examples);
+    expect(codes('400')).toEqual(['invalid_feedback']);
+    expect(codes('404')).toEqual(['unknown_request']);
+    expect(codes('409').sort()).toEqual(['review_conflict', 'uploads_not_retained']);
+    expect(codes('403')).toEqual(['forbidden']);
   });
 });

@@ -108,6 +108,18 @@ export const ERROR_EXAMPLES: Record<ErrorCode, { status: number; message: string
   queue_full: { status: 503, message: 'the lgbm queue is full (256 waiting), retry shortly' },
   redis_unavailable: { status: 503, message: 'the job store (Redis) is unreachable' },
   storage_unavailable: { status: 503, message: 'the upload could not be stored; retry shortly' },
+  batch_too_large: { status: 413, message: 'the batch is larger than 64.0 MB in total (MAX_BATCH_MB); split it' },
+  body_too_large: { status: 413, message: 'the JSON body is larger than 16 KB' },
+  invalid_feedback: {
+    status: 400,
+    message: 'feedback must be JSON { "request_id": string, "label": "cataract" | "normal", "note"?: string, "replace"?: boolean }: label: Invalid option: expected one of "cataract"|"normal"',
+  },
+  unknown_request: {
+    status: 404,
+    message: 'no retained upload for request 6f1c2b8e-3d4a-4f5b-9c7d-2e1a0b9c8d7f: the id is unknown, its request was not answered, or its record was pruned (CUSTOMER_DATA_MAX_DAYS)',
+  },
+  review_conflict: { status: 409, message: 'request 6f1c2b8e-3d4a-4f5b-9c7d-2e1a0b9c8d7f is already reviewed as "cataract"; send "replace": true to change it (the earlier review is kept)' },
+  uploads_not_retained: { status: 409, message: 'this deployment does not keep uploads (SAVE_UPLOADS is off), so there is no record to attach a reviewed label to' },
   timeout: { status: 504, message: 'no answer within the 10000 ms request deadline' },
   unknown_model_type: { status: 404, message: "unknown model type 'xgb' (known: lgbm, clip)" },
   unknown_version: { status: 404, message: "no version 'lgbm-2026-03-01-aa11bb22' of lgbm in /app/models/lgbm (present: lgbm-2026-01-15-3f9a2c1b)" },

@@ -18,6 +18,7 @@ import {
   healthExample,
   predictionExample,
 } from './examples';
+import { registerFeedbackLoopPaths } from './feedback-loop-docs';
 import { registerModelAdminPaths } from './model-admin-docs';
 import { ApiInfoSchema } from './schemas';
 
@@ -31,6 +32,8 @@ export interface OpenApiOptions {
   /** Model types with a POST /predict_<type> route in this build. */
   predictModels: readonly ModelType[];
   maxUploadMb: number;
+  /** MAX_BATCH_FILES and MAX_BATCH_MB, as this deployment sets them (default 16 and 64). */
+  batch?: { maxFiles: number; maxTotalMb: number };
 }
 
 /** Error codes a prediction request can end with (the ensemble adds a bad ?strategy=). */
@@ -62,8 +65,8 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'No API key (API_KEYS is set)',
   403: 'The API key is not valid, or not valid for this route (client keys predict; admin credentials operate)',
   404: 'No such route, model type or model version',
-  409: 'The model state does not allow this now (nothing to roll back to, or changed meanwhile)',
-  413: 'The image is larger than MAX_UPLOAD_MB',
+  409: 'The state does not allow this now (a model: nothing to roll back to, or changed meanwhile; feedback: another reviewed label, or uploads are not kept)',
+  413: 'Too large: an image over MAX_UPLOAD_MB, a batch over MAX_BATCH_MB, a JSON body over its limit',
   415: 'Not an acceptable image (by content, not by name or Content-Type)',
   422: 'The model version cannot serve (manifest, sha256, feature set or warm-up refused); nothing changed',
   429: 'Over RATE_LIMIT_PER_MINUTE or MAX_INFLIGHT_PER_CLIENT for this key (or address), or too many refused credentials from this address; wait Retry-After seconds',
@@ -236,6 +239,7 @@ export function buildOpenApiDocument(opts: OpenApiOptions): ReturnType<OpenApiGe
     },
   });
   registerModelAdminPaths(registry, { errors, ok: (d, schema, example) => ok(d, schema, example), keyed });
+  registerFeedbackLoopPaths(registry, { errors, ok: (d, schema, example) => ok(d, schema, example, true), keyed, predictErrors: PREDICT_ERRORS, maxUploadMb: opts.maxUploadMb, batch: opts.batch ?? { maxFiles: 16, maxTotalMb: 64 } });
   registry.registerPath({
     method: 'get',
     path: '/openapi.json',
@@ -259,6 +263,7 @@ export function buildOpenApiDocument(opts: OpenApiOptions): ReturnType<OpenApiGe
     },
     tags: [
       { name: 'predict', description: 'Classify external-eye photos as cataract or normal' },
+      { name: 'feedback', description: 'Reviewed labels for retained uploads (SAVE_UPLOADS), the ground truth of retraining' },
       { name: 'service', description: 'Service information and readiness' },
       { name: 'operations', description: 'Metrics and this document' },
       { name: 'models', description: 'Model versions: promote, canary, shadow, rollback (admin credential)' },

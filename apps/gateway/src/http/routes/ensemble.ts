@@ -66,7 +66,7 @@ export function ensembleRouter(deps: EnsembleRouteDeps): { router: Router; endpo
 }
 
 /** Each asked member's own answer (or its error), as retained beside the upload. */
-function retainedMembers(models: EnsembleResponse['models']): Record<string, RetainedResult> {
+export function retainedMembers(models: EnsembleResponse['models']): Record<string, RetainedResult> {
   const out: Record<string, RetainedResult> = {};
   for (const [m, o] of Object.entries(models)) {
     if (o) out[m] = 'error' in o ? { error: o.error } : retainedResult(o);

@@ -48,7 +48,7 @@ export interface FairShareOptions {
  * may have in flight at once, across every worker and replica (a sorted set per client in Redis).
  * An image costs its decode work (@cataract/imaging decodeCostUnits: about one unit per megapixel
  * the decoder really produces, so a 40 MP PNG costs 42 and a 40 MP JPEG, shrunk while it loads, 3)
- * times the models it goes to (`models`: 2 for the ensemble). Over the cap: 429 too_many_in_flight
+ * times the models it goes to (`models`: 2 for the ensemble); a batch costs the sum of its photos'. Over the cap: 429 too_many_in_flight
  * with Retry-After, answered before any job is queued. A client with nothing in flight is always
  * admitted, so one image costlier than the cap still goes through, alone. Mounted after the upload
  * check (the cost comes from the header), released when the response ends, however it ends.
@@ -62,9 +62,10 @@ export function fairShare(opts: FairShareOptions): ((models: number) => RequestH
 
   return (models: number) => async (req: Request, res: Response, next: NextFunction) => {
     const probe = res.locals.upload?.probe;
-    if (!probe) return next(new Error('fair share mounted without the upload check'));
+    const units = res.locals.decodeCost ?? (probe && decodeCostUnits(probe)); // a batch: the sum of its photos'
+    if (units === undefined) return next(new Error('fair share mounted without the upload check'));
     if (!isReady(opts.redis)) return next();
-    const cost = decodeCostUnits(probe) * models;
+    const cost = units * models;
     const key = IN_FLIGHT_PREFIX + clientKey(req, res);
     const member = `${cost}|${randomUUID()}`;
     let admitted: number;
