@@ -29,17 +29,28 @@ export class ShadowRunner {
       return;
     }
     this.inflight++;
+    let held = true;
+    const free = () => {
+      if (!held) return;
+      held = false;
+      this.inflight--;
+      lease.release();
+    };
     slot.scheduler
       .submit(input)
-      .then(async (outcome) => {
+      .then((outcome) => {
+        // The slot is free as soon as the model answered: counting is a Redis write that must not
+        // hold it (a shadow lgbm copy reuses the answer's features, so the write is most of its time).
+        free();
         if (!outcome.ok) return; // a refused image was refused by the answer too
         const shadow = decide(outcome.probabilities.cataract, slot.manifest.threshold).prediction;
-        await recordShadow(this.redis, this.type, slot.version, answered, shadow);
+        void recordShadow(this.redis, this.type, slot.version, answered, shadow).catch((err: Error) =>
+          this.logger.warn({ version: slot.version, err: err.message }, 'counting a shadow comparison failed'),
+        );
       })
-      .catch((err: Error) => this.logger.warn({ version: slot.version, err: err.message }, 'shadow prediction failed'))
-      .finally(() => {
-        this.inflight--;
-        lease.release();
+      .catch((err: Error) => {
+        free();
+        this.logger.warn({ version: slot.version, err: err.message }, 'shadow prediction failed');
       });
   }
 }
