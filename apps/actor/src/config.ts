@@ -28,6 +28,14 @@ const DEFAULT_WARMUP_RUNS: Record<ModelType, number> = { lgbm: 120, clip: 8 };
  */
 const DEFAULT_SWITCH_WARMUP_RUNS: Record<ModelType, number> = { lgbm: 4, clip: 2 };
 
+/**
+ * Shadow copies at once per actor. An lgbm copy reuses the answer's features (feature-memo.ts) and
+ * costs a tree walk, so it may follow every job in flight: the replies of several jobs arrive in one
+ * read and their copies start together. A clip copy is a whole inference: one at a time, the rest
+ * are counted as skipped.
+ */
+const DEFAULT_SHADOW_MAX_INFLIGHT: Record<ModelType, number> = { lgbm: 16, clip: 1 };
+
 const EnvSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   MODELS_DIR: z.string().min(1).default(join(REPO_ROOT, 'models')),
@@ -49,7 +57,7 @@ const EnvSchema = z.object({
   /** The cluster model state is re-read this often, under its pub/sub announcements (a missed one). */
   ACTOR_MODEL_STATE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** Shadow copies running at once per actor; requests beyond are not copied (counted as skipped). */
-  ACTOR_SHADOW_MAX_INFLIGHT: z.coerce.number().int().min(0).max(64).default(1),
+  ACTOR_SHADOW_MAX_INFLIGHT: z.coerce.number().int().min(0).max(64).optional(),
   /** How long SIGTERM waits for running jobs before giving up on them (they then stall over to another actor). */
   ACTOR_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -158,7 +166,7 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     warmupRuns: e.ACTOR_WARMUP_RUNS ?? DEFAULT_WARMUP_RUNS[model],
     switchWarmupRuns: e.ACTOR_SWITCH_WARMUP_RUNS ?? DEFAULT_SWITCH_WARMUP_RUNS[model],
     modelStatePollMs: e.ACTOR_MODEL_STATE_POLL_MS,
-    shadowMaxInflight: e.ACTOR_SHADOW_MAX_INFLIGHT,
+    shadowMaxInflight: e.ACTOR_SHADOW_MAX_INFLIGHT ?? DEFAULT_SHADOW_MAX_INFLIGHT[model],
     shutdownGraceMs: e.ACTOR_SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
     interruptBudget: e.V8_INTERRUPT_BUDGET,

@@ -39,4 +39,11 @@ describe('actor config', () => {
     expect(loadConfig(['--model', 'clip'], { ACTOR_WARMUP_RUNS: '3' }).warmupRuns).toBe(3);
     expect(() => loadConfig(['--model', 'lgbm'], { ACTOR_WARMUP_RUNS: '-1' })).toThrow(/ACTOR_WARMUP_RUNS/);
   });
+
+  it('lets an lgbm shadow follow every job in flight and a clip shadow run one copy at a time (ACTOR_SHADOW_MAX_INFLIGHT overrides, 0 = no shadow)', () => {
+    expect(loadConfig(['--model', 'lgbm'], {}).shadowMaxInflight).toBe(16);
+    expect(loadConfig(['--model', 'clip'], {}).shadowMaxInflight).toBe(1);
+    expect(loadConfig(['--model', 'clip'], { ACTOR_SHADOW_MAX_INFLIGHT: '0' }).shadowMaxInflight).toBe(0);
+    expect(() => loadConfig(['--model', 'lgbm'], { ACTOR_SHADOW_MAX_INFLIGHT: '-2' })).toThrow(/ACTOR_SHADOW_MAX_INFLIGHT/);
+  });
 });
