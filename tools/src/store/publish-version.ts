@@ -8,7 +8,7 @@
  * instead of replacing it. `<type>/default` changes only when asked, since it names what serves
  * when Redis holds no state: a new version normally goes out by `npm run models -- shadow/promote`.
  */
-import { chmod, cp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_FILE, MANIFEST_FILE, verifyCandidate, verifyVersion } from '@cataract/model-store';
 import { sha256File } from '../common/manifest';
@@ -99,7 +99,3 @@ export async function publishVersion(modelsDir: string, stagedDir: string, opts:
   return { type, version, dir: target, setDefault: Boolean(opts.setDefault) };
 }
 
-/** The manifest of a staged or published folder (for messages). */
-export async function readManifestVersion(dir: string): Promise<string> {
-  return (JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as { version: string }).version;
-}
