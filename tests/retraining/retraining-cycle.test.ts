@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { defaultVersion, listVersions, verifyVersion } from '@cataract/model-store';
 import { postImage } from '@cataract/test-support/http';
 import { summarize } from '@cataract/test-support/load';
-import { addReview, sidecarsByRequestId, writeRetainedRecord } from '@cataract/test-support/retained-records';
+import { sidecarsByRequestId, writeRetainedRecord } from '@cataract/test-support/retained-records';
 import { DEFAULT_DEADLINE_MS, describeFaults, expectCleanAfter, hangs, load, ScenarioReport, sleep, useFaultCluster, warmUp } from '../faults/harness/scenario';
 import { modelsCli } from '../versions/models-cli';
 import { inPhase, Phase, versionViolations } from '../versions/phases';
@@ -24,7 +24,7 @@ const WIDE = ['--tolerance-accuracy', '0.3', '--tolerance-auc', '0.3'];
 /**
  * The feedback loop end to end on a real cluster (the fault tests' harness: private Redis, gateway,
  * 2 lgbm actors) serving a first version trained here: uploads are retained (SAVE_UPLOADS), a
- * clinician's reviews are written into their sidecars, a candidate is trained on the training
+ * clinician reviews them (POST /feedback), a candidate is trained on the training
  * photos plus the reviewed uploads, refused by a demanding --publish, published by a normal one,
  * shadowed and promoted with `npm run models`, while 2 clients upload without pause: zero failed
  * requests, and the answers name the new version once the promotion returned.
@@ -70,9 +70,13 @@ describeFaults('retraining from reviewed uploads: retained, reviewed, trained, p
       answered.push({ requestId: r.body.request_id, label: u.label, version: r.body.model_version });
     }
     expect(new Set(answered.map((a) => a.version))).toEqual(new Set([v1]));
-    const sidecars = sidecarsByRequestId(customer);
     const reviewed = answered.slice(0, -1);
-    for (const a of reviewed) addReview(sidecars.get(a.requestId)!, { label: a.label as 'cataract' | 'normal', reviewer_key_id: 'clinic-1', note: 'checked at the slit lamp' });
+    for (const a of reviewed) {
+      const fb = await fetch(`${c.base}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request_id: a.requestId, label: a.label, note: 'checked at the slit lamp' }) });
+      expect(fb.status).toBe(200);
+    }
+    const sidecars = sidecarsByRequestId(customer);
+    expect(reviewed.map((a) => JSON.parse(readFileSync(sidecars.get(a.requestId)!, 'utf8')).review?.label)).toEqual(reviewed.map((a) => a.label));
     // A damaged record: its image is not what its sidecar recorded. Skipped and reported.
     const damaged = writeRetainedRecord(customer, uploads[0].bytes, { review: { label: 'cataract' } });
     writeFileSync(damaged.imagePath, Buffer.concat([uploads[0].bytes, Buffer.from('tail')]));

@@ -2,7 +2,8 @@
  * The reviewed uploads of a CUSTOMER_DATA_DIR, as training photos. The gateway keeps each answered
  * upload as CUSTOMER_DATA_DIR/<YYYY-MM-DD>/<record_id>.<ext> with its sidecar <record_id>.json
  * (apps/gateway/src/retention/upload-store.ts); a clinician's confirmation or correction adds
- * `review: { label, note?, reviewer_key_id, reviewed_at, previous? }` to the sidecar (POST /feedback).
+ * `review: { label, note?, reviewer_key_id, reviewed_at, previous? }` to the sidecar (POST /feedback,
+ * the contracts' ReviewSchema).
  * Only a record with a review joins training: an unreviewed upload's only label is the model's own
  * answer, and training on it would teach the model what it already says. A sidecar that does not
  * parse, names a file it should not, or whose image is missing or differs from its recorded sha256
@@ -11,20 +12,13 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ReviewSchema } from '@cataract/contracts';
 import { z } from 'zod';
 import type { Label, LabelledImage } from '../common/dataset';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** A record's files sit beside its sidecar: a plain name, never a path. */
 const FileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'a plain file name');
-
-export const ReviewSchema = z.object({
-  label: z.enum(['cataract', 'normal']),
-  note: z.string().optional(),
-  reviewer_key_id: z.string().nullable(),
-  reviewed_at: z.iso.datetime({ offset: true }),
-  previous: z.array(z.unknown()).optional(),
-});
 
 /** The parts of a retention sidecar the trainers read (other fields are kept, not checked). */
 export const ReviewedSidecarSchema = z.looseObject({
