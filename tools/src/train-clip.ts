@@ -26,7 +26,7 @@ import { crossValidateHead } from './clip/model-selection';
 import { OnnxImageRunner } from './clip/onnx-image-runner';
 import { embedJobs, jobBytes, type EmbedJob } from './clip/photo-embeddings';
 import { renderClipModelCard } from './clip/model-card';
-import { retrainingCard } from './retrain/card';
+import { photosOf, retrainingCard } from './retrain/card';
 import { compareOnFolds, comparisonLines, findServing, servingHeldOut, type Comparison, type LivePredictor } from './retrain/comparison';
 import { writeReferenceStats } from './retrain/reference-stats';
 import { release, RETRAIN_CLI, retrainOptions, stagingDir } from './retrain/release';
@@ -202,7 +202,7 @@ async function main(): Promise<void> {
   await writeCvArtefacts(outDir, dataDir, version, pf, report, predictions);
   await writeReferenceStats(outDir, images, statsViewOfTensorSpec(BACKBONE_INPUT), { tool: 'npm run train:clip', version, data_dir: path.relative(repoRoot, dataDir) || '.', reviewed_uploads: reviewed?.used ?? 0 });
   const seconds = (Date.now() - started) / 1000;
-  await writeFileAtomic(path.join(outDir, 'README.md'), renderClipModelCard({ manifest, report, scores: headCv.scores, modelBytes: modelBytes.length, backboneBytes: backbone.length, seconds, cached: Boolean(o['cache-dir']) }) + '\n' + retrainingCard(reviewed, comparison));
+  await writeFileAtomic(path.join(outDir, 'README.md'), renderClipModelCard({ manifest, report, scores: headCv.scores, modelBytes: modelBytes.length, backboneBytes: backbone.length, seconds, cached: Boolean(o['cache-dir']), photosOf: photosOf(path.relative(repoRoot, dataDir) || '.', reviewed) }) + '\n' + retrainingCard(reviewed, comparison));
   console.log(`wrote ${path.relative(process.cwd(), outDir)}/{model.onnx (${(modelBytes.length / 1e6).toFixed(2)} MB), manifest.json, README.md, oof-predictions.json, reliability.png}`);
   console.log(`version ${version} sha256 ${sha256} in ${seconds.toFixed(0)} s`);
   process.exitCode = await release(opts, outDir, manifest, comparison, (m) => console.log(m));

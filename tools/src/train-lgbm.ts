@@ -21,7 +21,7 @@ import { planAugmentation, type Variant } from './lgbm/augment';
 import { crossValidate, type TrainRow } from './lgbm/cross-validate';
 import { extractAll } from './lgbm/features';
 import { renderModelCard } from './lgbm/model-card';
-import { retrainingCard } from './retrain/card';
+import { photosOf, retrainingCard } from './retrain/card';
 import { compareOnFolds, comparisonLines, findServing, servingHeldOut, type Comparison } from './retrain/comparison';
 import { writeReferenceStats } from './retrain/reference-stats';
 import { release, RETRAIN_CLI, retrainOptions, stagingDir } from './retrain/release';
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - started) / 1000;
   await writeFileAtomic(
     path.join(outDir, 'README.md'),
-    renderModelCard({ command, report, augmentation, trainRows: rows.length, params: finalParams, result, featureCount: featureNames.length, sha256, bytes: Buffer.byteLength(modelText), seconds, cached: Boolean(o['cache-dir']), topFeatures: topFeatures(modelText) }) +
+    renderModelCard({ command, report, augmentation, trainRows: rows.length, params: finalParams, result, featureCount: featureNames.length, sha256, bytes: Buffer.byteLength(modelText), seconds, cached: Boolean(o['cache-dir']), topFeatures: topFeatures(modelText), photosOf: photosOf(path.relative(repoRoot, dataDir) || '.', reviewed) }) +
       '\n' +
       retrainingCard(reviewed, comparison),
   );

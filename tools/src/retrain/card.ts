@@ -15,6 +15,11 @@ export function reviewedCard(r: ReviewedSummary | undefined): string {
   return lines.join('\n') + '\n';
 }
 
+/** "`DIR`" or "`DIR` and N reviewed uploads": what a card says the photos were. */
+export function photosOf(dataDir: string, r: ReviewedSummary | undefined): string {
+  return `\`${dataDir}\`${r ? ` and ${r.used} reviewed uploads` : ''}`;
+}
+
 export function retrainingCard(r: ReviewedSummary | undefined, c: Comparison | undefined): string {
   return `${reviewedCard(r)}\n${comparisonCard(c)}`;
 }
