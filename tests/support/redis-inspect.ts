@@ -54,6 +54,11 @@ export interface KeyCensus {
   queues: Record<ModelType, QueueCensus>;
   /** The model store's state keys (cataract:models:...: serving state, a prepare request, shadow counters). */
   modelKeys: string[];
+  /**
+   * The retained uploads' request-id index (cataract:retained:<request id>, SAVE_UPLOADS): one per
+   * kept upload, expiring with the retention period, so expected to stay after the load.
+   */
+  retainedIndex: string[];
   /** Keys that fit none of the above. */
   unknown: string[];
 }
@@ -83,6 +88,7 @@ export async function keyCensus(redisUrl: string): Promise<KeyCensus> {
       actorIndex: Object.fromEntries(MODEL_TYPES.map((t) => [t, []])) as unknown as Record<ModelType, string[]>,
       queues: {} as Record<ModelType, QueueCensus>,
       modelKeys: [],
+      retainedIndex: [],
       unknown: [],
     };
     const jobIds = Object.fromEntries(MODEL_TYPES.map((t) => [t, new Set<string>()])) as Record<ModelType, Set<string>>;
@@ -104,6 +110,10 @@ export async function keyCensus(redisUrl: string): Promise<KeyCensus> {
       }
       if (key.startsWith(`${KEY_NAMESPACE}:models:`)) {
         census.modelKeys.push(key);
+        continue;
+      }
+      if (key.startsWith(`${KEY_NAMESPACE}:retained:`)) {
+        census.retainedIndex.push(key);
         continue;
       }
       const actor = /^([^:]+):actors:([^:]+)(?::(.+))?$/.exec(key);
@@ -177,9 +187,9 @@ export function unfinishedJobs(c: KeyCensus): number {
   }, 0);
 }
 
-/** Keys whose number does not depend on how many requests were served: everything but finished jobs' hashes. */
+/** Keys whose number does not depend on how many requests were served: everything but finished jobs' hashes and the retained uploads' index. */
 export function structuralKeyCount(c: KeyCensus): number {
-  return c.dbsize - MODEL_TYPES.reduce((n, t) => n + c.queues[t].jobHashes + c.queues[t].otherJobKeys, 0);
+  return c.dbsize - c.retainedIndex.length - MODEL_TYPES.reduce((n, t) => n + c.queues[t].jobHashes + c.queues[t].otherJobKeys, 0);
 }
 
 /** Ids of the jobs in a queue's active list, grouped by the worker (actor id) that holds each. */

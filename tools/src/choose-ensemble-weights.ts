@@ -1,16 +1,18 @@
 /**
  * node tools/dist/choose-ensemble-weights.js (npm run train:ensemble)
  * Chooses the ensemble's combiner and cascade band on the members' out-of-fold predictions
- * (models/{lgbm,clip}/oof-predictions.json, written by train:lgbm and train:clip with the same folds):
+ * (oof-predictions.json of the default lgbm and clip versions, or of --lgbm/--clip VERSION, written by
+ * train:lgbm and train:clip with the same folds):
  * each candidate (lgbm alone, clip alone, weighted mean, logit stacking) is scored out of fold by
  * refitting it inside the cross-validation (ensemble/evaluate.ts); the best combiner that matches or
  * beats the best member in accuracy and AUC wins, else the best member alone. The cascade band is the
  * narrowest that scores at least as well as always asking both. Writes models/ensemble.json (read by
- * the gateway), models/ensemble.md and models/ensemble-reliability.png.
+ * the gateway), models/ensemble.md and models/ensemble-reliability.png: the ensemble is not a model
+ * type of the versioned store but the gateway's setting of how to combine the served members.
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { defaultVersionDir } from '@cataract/model-store';
+import { defaultVersionDir, locateVersion } from '@cataract/model-store';
 import { parseCli, repoRoot, runCli, writeFileAtomic, reproduceCommand } from './common';
 import { readOofFile, round6, type OofFile } from './cv/oof-file';
 import { reliabilityDiagram } from './cv/report';
@@ -21,6 +23,8 @@ import { renderEnsembleCard } from './ensemble/card';
 
 const CLI = {
   models: { type: 'string', description: 'MODELS_DIR with lgbm/ and clip/', default: path.relative(process.cwd(), path.join(repoRoot, 'models')) || '.' },
+  lgbm: { type: 'string', description: 'the lgbm version of the store whose out-of-fold predictions to use (default: models/lgbm/default)' },
+  clip: { type: 'string', description: 'the clip version (default: models/clip/default); both must be trained on the same photos and folds' },
   out: { type: 'string', description: 'where to write the choice', default: path.relative(process.cwd(), path.join(repoRoot, 'models', 'ensemble.json')) },
 } as const;
 
@@ -33,8 +37,8 @@ async function main(): Promise<void> {
   if (!o) return;
   const modelsDir = path.resolve(o.models);
   const files = {
-    lgbm: await readMember(modelsDir, 'lgbm'),
-    clip: await readMember(modelsDir, 'clip'),
+    lgbm: await readMember(modelsDir, 'lgbm', o.lgbm),
+    clip: await readMember(modelsDir, 'clip', o.clip),
   };
   const rows = join(files.lgbm, files.clip);
   const cv = files.lgbm.cross_validation;
@@ -129,8 +133,8 @@ function oofFile(model: string, like: OofFile, n: Nested): string {
   );
 }
 
-async function readMember(modelsDir: string, name: 'lgbm' | 'clip'): Promise<OofFile> {
-  const dir = defaultVersionDir(modelsDir, name);
+async function readMember(modelsDir: string, name: 'lgbm' | 'clip', version?: string): Promise<OofFile> {
+  const dir = version === undefined ? defaultVersionDir(modelsDir, name) : locateVersion(modelsDir, name, version).dir;
   if (!dir) throw new Error(`no ${name} model in ${modelsDir}`);
   const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as { version: string };
   const file = await readOofFile(path.join(dir, 'oof-predictions.json'));

@@ -4,13 +4,17 @@
  * backbone (imaging's imageToTensor, exactly as the actor does); chooses the logistic head's L2 by
  * repeated grouped cross-validation over all photos (tools/src/cv), whose out-of-fold predictions
  * also fit the Platt calibration the actor applies; fits the head on all photos, appends it to the
- * backbone as Gemm + Softmax and checks the written graph against the fitted head.
+ * backbone as Gemm + Softmax and checks the written graph against the fitted head. With --reviewed,
+ * the reviewed uploads of a CUSTOMER_DATA_DIR join the photos; the candidate version is staged,
+ * scored against the serving version on the same folds and published with --publish when not
+ * worse (tools/src/retrain/).
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OnnxManifestSchema } from '@cataract/contracts';
-import { UsageError, VectorCache, defaultDataDir, intOption, modelVersion, parseCli, runCli, repoRoot, sha256Buffer, writeFileAtomic, writeManifest, reproduceCommand } from './common';
+import { statsViewOfTensorSpec } from '@cataract/imaging';
+import { UsageError, VectorCache, defaultDataDir, intOption, modelVersion, parseCli, runCli, repoRoot, sha256Buffer, writeFileAtomic, reproduceCommand } from './common';
 import { CV_CLI, cvOptions } from './cv/options';
-import { planPhotoFolds } from './cv/photo-folds';
 import { buildCvReport, cvLine, writeCvArtefacts } from './cv/report';
 import { planAugmentation, type Variant } from './lgbm/augment';
 import { BACKBONE_INPUT, EMBEDDING_OUTPUT } from './clip/backbone';
@@ -22,6 +26,11 @@ import { crossValidateHead } from './clip/model-selection';
 import { OnnxImageRunner } from './clip/onnx-image-runner';
 import { embedJobs, jobBytes, type EmbedJob } from './clip/photo-embeddings';
 import { renderClipModelCard } from './clip/model-card';
+import { photosOf, retrainingCard } from './retrain/card';
+import { compareOnFolds, comparisonLines, findServing, servingHeldOut, type Comparison, type LivePredictor } from './retrain/comparison';
+import { writeReferenceStats } from './retrain/reference-stats';
+import { release, RETRAIN_CLI, retrainOptions, stagingDir } from './retrain/release';
+import { trainingPhotos } from './retrain/training-photos';
 
 export const LABELS = ['normal', 'cataract'] as const;
 const OUTPUT_NAME = 'probabilities';
@@ -32,7 +41,7 @@ const DEFAULT_LAYERS = ['flatten_1', 'block_12_add', 'block_15_add', 'block_6_ex
 
 const CLI = {
   data: { type: 'string', description: 'training photos: DIR/{cataract,normal}/*', default: path.relative(process.cwd(), defaultDataDir) || '.' },
-  out: { type: 'string', description: 'output directory', default: path.relative(process.cwd(), path.join(repoRoot, 'models/clip')) || '.' },
+  ...RETRAIN_CLI,
   layers: { type: 'string', description: 'MobileNetV2 layers whose mean-pooled outputs form the embedding', default: DEFAULT_LAYERS.join(',') },
   flip: { type: 'boolean', description: 'average the embedding over the photo and its mirror image, inside the graph', default: false },
   photometric: { type: 'string', description: 'photometric training copies per photo (rotation, flip, blur, brightness/contrast, rescale, JPEG)', default: '2' },
@@ -73,11 +82,13 @@ async function main(): Promise<void> {
     seed: seed + 2,
   };
   const dataDir = path.resolve(o.data);
-  const outDir = path.resolve(o.out);
+  const opts = retrainOptions(o);
+  // Checked before the long part: a serving version the store refuses stops the run now.
+  const serving = await findServing(opts.modelsDir, 'clip', opts.against);
   const cache = new VectorCache(o['cache-dir'] ? path.resolve(o['cache-dir']) : undefined);
 
   // 1. Photos, near-duplicate groups, folds (the same plan train:lgbm uses).
-  const pf = await planPhotoFolds(dataDir, cv);
+  const { pf, reviewed } = await trainingPhotos(dataDir, cv, opts.reviewedDir, (m) => console.log(m));
   const { images, labels } = pf;
   console.log(`data: ${dataDir}: ${images.length} photos, ${pf.duplicates.groups} near-duplicate groups`);
 
@@ -125,6 +136,11 @@ async function main(): Promise<void> {
   );
   const { report, predictions } = buildCvReport(pf, headCv.raw, headCv.rawReencoded, THRESHOLD);
   for (const k of ['raw', 'calibrated', 'raw_reencoded_256', 'calibrated_reencoded_256'] as const) console.log(cvLine(`  out of fold, ${k}`, report[k]));
+  let comparison: Comparison | undefined;
+  if (serving) {
+    comparison = compareOnFolds(pf, predictions.calibrated, serving, await servingHeldOut(serving, pf, dataDir, servedBy(images, threads, batchSize)), THRESHOLD, opts.tolerance);
+    for (const l of comparisonLines(comparison)) console.log(l);
+  } else console.log(`no clip version in ${opts.modelsDir}: a first version, nothing to compare with`);
   const fit = fitLogisticRegression(x, rowLabels, fitRows, { l2: headCv.best.l2 });
   console.log(`  chosen l2=${headCv.best.l2}; final fit ${fit.iterations} L-BFGS iterations (converged: ${fit.converged}); Platt a=${report.calibration.a.toFixed(4)} b=${report.calibration.b.toFixed(4)}`);
 
@@ -148,6 +164,7 @@ async function main(): Promise<void> {
   // 5. Artefacts.
   const created = new Date();
   const version = modelVersion('clip', sha256, created);
+  const outDir = await stagingDir(opts, 'clip', version);
   await writeFileAtomic(path.join(outDir, 'model.onnx'), Buffer.from(modelBytes));
   const { name: inputName, ...spec } = BACKBONE_INPUT;
   const command = reproduceCommand('train:clip');
@@ -167,6 +184,7 @@ async function main(): Promise<void> {
     training: {
       command,
       data: { dir: path.relative(repoRoot, dataDir), photos: { cataract: labels.filter((l) => l === 1).length, normal: labels.filter((l) => l === 0).length } },
+      ...(reviewed && { reviewed }),
       backbone: {
         source: 'npm nsfwjs@4.4.0 dist/models/mobilenet_v2 (MIT), converted by @cataract/keras-onnx',
         layers: layers.map((l) => `${l} (mean over its feature map)`),
@@ -178,15 +196,37 @@ async function main(): Promise<void> {
       head: { kind: 'logistic regression on standardised embeddings (folded into the Gemm)', l2: headCv.best.l2, cv_scores: headCv.scores, rows: fitRows.length, lbfgs_iterations: fit.iterations },
       export_max_abs_diff: exportGap,
     },
-    metrics: { cross_validation: report },
+    metrics: { cross_validation: report, ...(comparison && { against_serving: comparison }) },
   };
   OnnxManifestSchema.parse(manifest);
-  await writeManifest(outDir, manifest);
   await writeCvArtefacts(outDir, dataDir, version, pf, report, predictions);
+  await writeReferenceStats(outDir, images, statsViewOfTensorSpec(BACKBONE_INPUT), { tool: 'npm run train:clip', version, data_dir: path.relative(repoRoot, dataDir) || '.', reviewed_uploads: reviewed?.used ?? 0 });
   const seconds = (Date.now() - started) / 1000;
-  await writeFileAtomic(path.join(outDir, 'README.md'), renderClipModelCard({ manifest, report, scores: headCv.scores, modelBytes: modelBytes.length, backboneBytes: backbone.length, seconds, cached: Boolean(o['cache-dir']) }));
+  await writeFileAtomic(path.join(outDir, 'README.md'), renderClipModelCard({ manifest, report, scores: headCv.scores, modelBytes: modelBytes.length, backboneBytes: backbone.length, seconds, cached: Boolean(o['cache-dir']), photosOf: photosOf(path.relative(repoRoot, dataDir) || '.', reviewed) }) + '\n' + retrainingCard(reviewed, comparison));
   console.log(`wrote ${path.relative(process.cwd(), outDir)}/{model.onnx (${(modelBytes.length / 1e6).toFixed(2)} MB), manifest.json, README.md, oof-predictions.json, reliability.png}`);
   console.log(`version ${version} sha256 ${sha256} in ${seconds.toFixed(0)} s`);
+  process.exitCode = await release(opts, outDir, manifest, comparison, (m) => console.log(m));
+}
+
+/** The serving clip version's P(cataract) on photos its out-of-fold file does not hold, by its own graph. */
+function servedBy(images: readonly { path: string }[], threads: number, batchSize: number): LivePredictor {
+  return async (v, idx) => {
+    const m = v.manifest;
+    if (m.runtime !== 'onnx') throw new Error(`${v.location.dir}: not an onnx model`);
+    const runner = await OnnxImageRunner.create(new Uint8Array(v.bytes), { spec: m.input, outputName: m.output.name, threads, batchSize });
+    try {
+      const out = await runner.run(await Promise.all(idx.map((i) => readFile(images[i].path))));
+      const k = m.labels.indexOf(m.positive_label);
+      const softmax = (row: Float32Array) => {
+        const top = Math.max(...row);
+        const e = Array.from(row, (z) => Math.exp(z - top));
+        return e[k] / e.reduce((x, y) => x + y, 0);
+      };
+      return out.map((row) => (m.output.kind === 'probabilities' ? row[k] : softmax(row)));
+    } finally {
+      await runner.release();
+    }
+  };
 }
 
 runCli(main);

@@ -4,26 +4,32 @@
  * cross-validation grouped by near-duplicates (tools/src/cv); the iteration count is the one with
  * the lowest mean held-out log-loss, the Platt calibration the actor applies is fitted on the
  * out-of-fold predictions, and the final model is trained on all photos (and their resolution-
- * augmented copies). Writes models/lgbm/{model.txt, manifest.json, README.md, oof-predictions.json,
- * reliability.png}.
+ * augmented copies). With --reviewed, the reviewed uploads of a CUSTOMER_DATA_DIR join the photos.
+ * The candidate version (model.txt, manifest.json, README.md, oof-predictions.json, reliability.png)
+ * is written to a staging folder, scored against the serving version on the same folds, and
+ * published into the store with --publish when not worse (tools/src/retrain/).
  */
 import path from 'node:path';
 import { LightgbmManifestSchema } from '@cataract/contracts';
 import { train, type TrainParams } from '@cataract/gbdt-trainer';
-import { LGBM_FEATURE_SET } from '@cataract/imaging';
+import { LGBM_FEATURE_SET, LGBM_STATS_VIEW } from '@cataract/imaging';
 import { loadModel } from 'lightgbm-ts-predictor';
-import { defaultDataDir, intOption, modelVersion, numberOption, parseCli, runCli, repoRoot, sha256File, VectorCache, writeFileAtomic, writeManifest, reproduceCommand } from './common';
+import { defaultDataDir, intOption, modelVersion, numberOption, parseCli, runCli, repoRoot, sha256Buffer, VectorCache, writeFileAtomic, reproduceCommand } from './common';
 import { CV_CLI, cvOptions } from './cv/options';
-import { planPhotoFolds } from './cv/photo-folds';
 import { buildCvReport, cvLine, writeCvArtefacts } from './cv/report';
 import { planAugmentation, type Variant } from './lgbm/augment';
 import { crossValidate, type TrainRow } from './lgbm/cross-validate';
 import { extractAll } from './lgbm/features';
 import { renderModelCard } from './lgbm/model-card';
+import { photosOf, retrainingCard } from './retrain/card';
+import { compareOnFolds, comparisonLines, findServing, servingHeldOut, type Comparison } from './retrain/comparison';
+import { writeReferenceStats } from './retrain/reference-stats';
+import { release, RETRAIN_CLI, retrainOptions, stagingDir } from './retrain/release';
+import { trainingPhotos } from './retrain/training-photos';
 
 const CLI = {
   data: { type: 'string', description: 'training photos: DIR/{cataract,normal}/*', default: path.relative(process.cwd(), defaultDataDir) || '.' },
-  out: { type: 'string', description: 'output directory', default: path.relative(process.cwd(), path.join(repoRoot, 'models/lgbm')) || '.' },
+  ...RETRAIN_CLI,
   seed: { type: 'string', description: 'seed of the augmentation and trainer', default: '42' },
   ...CV_CLI,
   'max-iterations': { type: 'string', description: 'iterations trained per fold', default: '400' },
@@ -60,7 +66,9 @@ async function main(): Promise<void> {
     seed: seed + 2,
   };
   const dataDir = path.resolve(o.data);
-  const outDir = path.resolve(o.out);
+  const opts = retrainOptions(o);
+  // Checked before the long part: a serving version the store refuses stops the run now.
+  const serving = await findServing(opts.modelsDir, 'lgbm', opts.against);
   const cache = new VectorCache(o['cache-dir'] ? path.resolve(o['cache-dir']) : undefined);
   const params: Partial<TrainParams> = {
     objective: 'binary',
@@ -78,7 +86,7 @@ async function main(): Promise<void> {
   };
 
   // 1. Photos, near-duplicate groups, folds.
-  const pf = await planPhotoFolds(dataDir, cv);
+  const { pf, reviewed } = await trainingPhotos(dataDir, cv, opts.reviewedDir, (m) => console.log(m));
   const { images, labels } = pf;
   console.log(`data: ${dataDir}: ${images.length} photos, ${pf.duplicates.groups} near-duplicate groups (${pf.duplicates.linked.length} of more than one photo)`);
 
@@ -110,6 +118,16 @@ async function main(): Promise<void> {
   for (const k of ['raw', 'calibrated', 'raw_reencoded_256', 'calibrated_reencoded_256'] as const) console.log(cvLine(`  out of fold, ${k}`, report[k]));
   console.log(`  served calibration: Platt a=${report.calibration.a.toFixed(4)} b=${report.calibration.b.toFixed(4)}`);
 
+  let comparison: Comparison | undefined;
+  if (serving) {
+    const sp = await servingHeldOut(serving, pf, dataDir, async (v, idx) => {
+      const model = loadModel(v.bytes.toString('utf8'));
+      return idx.map((i) => model.predict(original[i])[0]);
+    });
+    comparison = compareOnFolds(pf, predictions.calibrated, serving, sp, THRESHOLD, opts.tolerance);
+    for (const l of comparisonLines(comparison)) console.log(l);
+  } else console.log(`no lgbm version in ${opts.modelsDir}: a first version, nothing to compare with`);
+
   // 4. Final model on all photos and their copies.
   console.log(`final fit: all ${rows.length} rows, ${result.bestIteration} iterations`);
   const finalParams = { ...params, num_iterations: result.bestIteration };
@@ -121,10 +139,10 @@ async function main(): Promise<void> {
   if (!(gap < 1e-9)) throw new Error(`written model disagrees with the trainer by ${gap}`);
 
   // 5. Artefacts.
-  const modelFile = path.join(outDir, 'model.txt');
-  await writeFileAtomic(modelFile, modelText);
-  const sha256 = await sha256File(modelFile);
+  const sha256 = sha256Buffer(modelText);
   const version = modelVersion('lgbm', sha256);
+  const outDir = await stagingDir(opts, 'lgbm', version);
+  await writeFileAtomic(path.join(outDir, 'model.txt'), modelText);
   const command = reproduceCommand('train:lgbm');
   const augmentation = { copies: aug.copies, long_side: [aug.minLongSide, aug.maxLongSide] as [number, number], jpeg_quality: [aug.minQuality, aug.maxQuality] as [number, number], seed: aug.seed };
   const manifest = {
@@ -145,21 +163,25 @@ async function main(): Promise<void> {
       data_dir: path.relative(repoRoot, dataDir) || '.',
       photos: { cataract: labels.filter((l) => l === 1).length, normal: labels.filter((l) => l === 0).length },
       augmentation,
+      ...(reviewed && { reviewed }),
       train_rows: rows.length,
       iteration_selection: { method: 'lowest mean held-out log-loss over all folds of all repeats', max_iterations: maxIterations, best_iteration: result.bestIteration, cv_logloss: result.bestLoss },
       params: finalParams,
     },
-    metrics: { cross_validation: report },
+    metrics: { cross_validation: report, ...(comparison && { against_serving: comparison }) },
   };
   LightgbmManifestSchema.parse(manifest);
-  await writeManifest(outDir, manifest);
   await writeCvArtefacts(outDir, dataDir, version, pf, report, predictions);
+  await writeReferenceStats(outDir, images, LGBM_STATS_VIEW, { tool: 'npm run train:lgbm', version, data_dir: path.relative(repoRoot, dataDir) || '.', reviewed_uploads: reviewed?.used ?? 0 });
   const seconds = (Date.now() - started) / 1000;
   await writeFileAtomic(
     path.join(outDir, 'README.md'),
-    renderModelCard({ command, report, augmentation, trainRows: rows.length, params: finalParams, result, featureCount: featureNames.length, sha256, bytes: Buffer.byteLength(modelText), seconds, cached: Boolean(o['cache-dir']), topFeatures: topFeatures(modelText) }),
+    renderModelCard({ command, report, augmentation, trainRows: rows.length, params: finalParams, result, featureCount: featureNames.length, sha256, bytes: Buffer.byteLength(modelText), seconds, cached: Boolean(o['cache-dir']), topFeatures: topFeatures(modelText), photosOf: photosOf(path.relative(repoRoot, dataDir) || '.', reviewed) }) +
+      '\n' +
+      retrainingCard(reviewed, comparison),
   );
   console.log(`wrote ${path.relative(process.cwd(), outDir)}/{model.txt, manifest.json, README.md, oof-predictions.json, reliability.png}; version ${version} in ${seconds.toFixed(0)} s`);
+  process.exitCode = await release(opts, outDir, manifest, comparison, (m) => console.log(m));
 }
 
 /** The first entries of the model's `feature_importances:` section (name=split count). */

@@ -54,6 +54,6 @@ describe('runCli (through a built tool, as `npm run` starts it)', () => {
 describe('reproduceCommand', () => {
   it('keeps the options that change the result and drops where files go', () => {
     expect(reproduceCommand('train:clip', [])).toBe('npm run train:clip');
-    expect(reproduceCommand('train:clip', ['--out', '/tmp/x', '--photometric', '2', '--cache-dir=/tmp/c', '--flip'])).toBe('npm run train:clip -- --photometric 2 --flip');
+    expect(reproduceCommand('train:clip', ['--out', '/tmp/x', '--photometric', '2', '--cache-dir=/tmp/c', '--flip', '--candidates', '/tmp/s'])).toBe('npm run train:clip -- --photometric 2 --flip');
   });
 });

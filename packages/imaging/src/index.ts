@@ -25,3 +25,4 @@ export type { EyeGeometry, WorkingCircle } from './features/extract';
 export { WORKING_SIZE, TEXTURE_SIZE, REGIONS, REGION_RADII } from './features/regions';
 export { disableDecodeCache } from './process-settings';
 export { renderSampleEyePhotos } from './sample-eyes';
+export * from './stats';

@@ -26,9 +26,11 @@ export interface ClipCardInput {
   seconds: number;
   /** The run reused embeddings from --cache-dir (its time then excludes most backbone runs). */
   cached: boolean;
+  /** What the photos are: the data folder and any reviewed uploads (retrain/card.ts photosOf). */
+  photosOf: string;
 }
 
-export function renderClipModelCard({ manifest: m, report: r, scores, modelBytes, backboneBytes, seconds, cached }: ClipCardInput): string {
+export function renderClipModelCard({ manifest: m, report: r, scores, modelBytes, backboneBytes, seconds, cached, photosOf }: ClipCardInput): string {
   const t = m.training;
   const mb = (n: number) => `${(n / 1e6).toFixed(2)} MB`;
   return `# clip model: MobileNetV2 multi-layer pooled embedding + logistic head (ONNX)
@@ -52,7 +54,7 @@ Deterministic: same data and options -> the same model.onnx (seeded augmentation
 
 ## Cross-validated figures
 
-All ${r.plan.photos} photos of \`../shared/data/cataract/train\`, every one scored by a head that never saw it or its
+All ${r.plan.photos} photos of ${photosOf}, every one scored by a head that never saw it or its
 near-duplicates: ${r.plan.k}-fold stratified cross-validation repeated ${r.plan.repeats} times (fold seed ${r.plan.seed}), grouped by
 ${r.plan.grouping}: ${r.plan.groups} groups, ${r.plan.photos_in_multi_photo_groups} photos share a group with another (the set holds many exact copies).
 "Per repeat" = one repeat's ${r.plan.photos} out-of-fold predictions scored together, mean ± sd over the ${r.plan.repeats} repeats; "per fold" =

@@ -85,13 +85,13 @@ export function numberOption(name: string, value: string | undefined, fallback: 
 
 /**
  * The command line that reproduces a run, for manifests and cards: the npm script and the options
- * given, minus those that only say where files go (--out, --cache-dir), which do not change the result.
+ * given, minus those that only say where files go (--out, --cache-dir, --candidates), which do not change the result.
  */
 export function reproduceCommand(script: string, argv: readonly string[] = process.argv.slice(2)): string {
   const kept: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (/^--(out|cache-dir)(=|$)/.test(a)) {
+    if (/^--(out|cache-dir|candidates)(=|$)/.test(a)) {
       if (!a.includes('=')) i++;
       continue;
     }

@@ -8,6 +8,8 @@ export const LABELS: readonly Label[] = ['cataract', 'normal'];
 export interface LabelledImage {
   path: string;
   label: Label;
+  /** How prediction files name the photo when it is not under the data directory (reviewed uploads). */
+  name?: string;
 }
 
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp']);

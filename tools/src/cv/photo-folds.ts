@@ -24,8 +24,12 @@ export interface PhotoFolds {
   plan: FoldPlan;
 }
 
-export async function planPhotoFolds(dataDir: string, o: CvOptions): Promise<PhotoFolds> {
-  const images = listLabelledImages(dataDir);
+/**
+ * `extra` (reviewed uploads) joins the photos of `dataDir` before the near-duplicate grouping, so an
+ * upload that is a near-duplicate of a training photo shares its group, and so its folds.
+ */
+export async function planPhotoFolds(dataDir: string, o: CvOptions, extra: readonly LabelledImage[] = []): Promise<PhotoFolds> {
+  const images = [...listLabelledImages(dataDir), ...extra];
   const labels = Int32Array.from(images, (x) => (x.label === 'cataract' ? 1 : 0));
   const duplicates = await nearDuplicateGroups(images.map((x) => x.path), o.maxHamming);
   const plan = repeatedGroupedFolds(labels, duplicates.group, o.k, o.repeats, o.seed);

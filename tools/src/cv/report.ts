@@ -69,7 +69,7 @@ export async function writeCvArtefacts(outDir: string, dataDir: string, model: s
     threshold: r.threshold,
     calibration: r.calibration,
     predictions: pf.images.map((img, i) => ({
-      file: photoName(dataDir, img.path),
+      file: img.name ?? photoName(dataDir, img.path),
       label: img.label,
       group: pf.duplicates.group[i],
       folds: pf.plan.fold.map((f) => f[i]),

@@ -16,6 +16,8 @@ export interface ModelCardInput {
   /** The run reused features from --cache-dir. */
   cached: boolean;
   topFeatures: string[];
+  /** What the photos are, for the card: the data folder and any reviewed uploads (retrain/card.ts photosOf). */
+  photosOf: string;
 }
 
 export function renderModelCard(c: ModelCardInput): string {
@@ -42,7 +44,7 @@ Same command, same data -> the same \`model.txt\` (all randomness from seeded ge
 
 ## Cross-validated figures
 
-All ${r.plan.photos} photos of \`../shared/data/cataract/train\` (there is no held-out split: every photo is scored by a model
+All ${r.plan.photos} photos of ${c.photosOf} (there is no held-out split: every photo is scored by a model
 that never saw it or its near-duplicates). ${r.plan.k}-fold stratified cross-validation repeated ${r.plan.repeats} times (fold seed
 ${r.plan.seed}), grouped by ${r.plan.grouping}: ${r.plan.groups} groups, ${r.plan.photos_in_multi_photo_groups} photos share a group with another.
 "Per repeat" = the ${r.plan.photos} out-of-fold predictions of one repeat scored together, mean ± sd over the ${r.plan.repeats} repeats;
