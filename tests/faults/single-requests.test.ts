@@ -129,7 +129,7 @@ maybe('faults, one request at a time: killed actors, dead types, deadlines, Redi
     // A request arriving when no actor is alive is refused before enqueuing.
     const h = await fetch(`${cluster.base}/health`);
     expect(h.status).toBe(503);
-    expect((await h.json()).status).toBe('degraded');
+    expect(((await h.json()) as { status: string }).status).toBe('degraded');
     const fast = await predict();
     expect(fast.status).toBe(503);
     expect(fast.body.error.code).toBe('no_actor');
