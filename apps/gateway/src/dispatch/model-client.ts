@@ -5,10 +5,10 @@ import type { ActorRegistry } from './actor-registry';
 import {
   ClientGoneError,
   DeadlineExceededError,
-  HttpError,
   NoActorError,
   QueueFullError,
   RedisUnavailableError,
+  redisCall,
   UnsupportedImageError,
 } from '../errors';
 import type { Logger } from '../logger';
@@ -84,7 +84,7 @@ export class ModelClient {
     this.assertRedis();
     const key = redisKeys.upload(randomUUID());
     const ttl = Math.max(1, ctx.deadline - Date.now()) + (this.opts.uploadTtlMarginMs ?? 2000);
-    const stored = this.redisCall(() => this.redis.set(key, bytes, 'PX', ttl)).then(() => undefined);
+    const stored = redisCall(() => this.redis.set(key, bytes, 'PX', ttl)).then(() => undefined);
     stored.catch(() => undefined); // observed by predict(); never unhandled
     let released = false;
     return {
@@ -109,9 +109,9 @@ export class ModelClient {
   /** Resolves with the model's answer; throws an HttpError (415/503/504/502) otherwise. */
   async predict(model: ModelType, upload: StoredUpload, ctx: RequestContext): Promise<PredictionResult> {
     this.assertRedis();
-    const actors = await this.redisCall(() => this.registry.live(model));
+    const actors = await redisCall(() => this.registry.live(model));
     if (actors.length === 0) throw new NoActorError(model);
-    const waiting = await this.redisCall(() => this.queues.waiting(model));
+    const waiting = await redisCall(() => this.queues.waiting(model));
     if (waiting >= this.opts.maxQueuedPerModel) throw new QueueFullError(model, waiting);
 
     const jobId = randomUUID();
@@ -119,7 +119,7 @@ export class ModelClient {
     const queue = this.queues.get(model);
     const ended = endOfWait(ctx, this.opts.requestTimeoutMs);
     let withdraw = false;
-    const added = this.redisCall(() =>
+    const added = redisCall(() =>
       queue.add(
         'predict',
         {
@@ -174,15 +174,6 @@ export class ModelClient {
     if (!isReady(this.redis)) throw new RedisUnavailableError();
   }
 
-  /** Redis failures on the request path are 503s; HTTP errors pass through. */
-  private async redisCall<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof HttpError) throw err;
-      throw new RedisUnavailableError(err);
-    }
-  }
 }
 
 /** Rejects at the deadline (504) or when the client aborts; dispose() clears the timer. */

@@ -19,6 +19,16 @@ export class RedisUnavailableError extends ServiceUnavailableError {
   }
 }
 
+/** Runs a Redis call on a request's path: a failure there is a 503 `redis_unavailable`; HTTP errors pass through. */
+export async function redisCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    throw new RedisUnavailableError(err);
+  }
+}
+
 export class DeadlineExceededError extends HttpError {
   constructor(timeoutMs: number) {
     super(504, 'timeout', `no answer within the ${timeoutMs} ms request deadline`);

@@ -3,7 +3,7 @@ import { readFile, stat, utimes } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { KEY_NAMESPACE, type Label, type Review, type ReviewEntry } from '@cataract/contracts';
 import type { Redis } from '@cataract/service-kit';
-import { HttpError, RedisUnavailableError, ReviewConflictError, ServiceUnavailableError, UnknownRequestError } from '../errors';
+import { redisCall, ReviewConflictError, ServiceUnavailableError, UnknownRequestError } from '../errors';
 import { syncDir, writeFileAtomic } from './atomic-write';
 import type { RecordIndex } from './record-index';
 import type { RetentionSidecar } from './upload-store';
@@ -53,7 +53,7 @@ export class ReviewStore {
   ) {}
 
   async review(requestId: string, input: ReviewInput): Promise<ReviewOutcome> {
-    const path = await this.redisCall(() => this.index.locate(requestId));
+    const path = await redisCall(() => this.index.locate(requestId));
     if (path === undefined) throw new UnknownRequestError(requestId);
     const release = await this.lock(basename(path, '.json'));
     try {
@@ -108,7 +108,7 @@ export class ReviewStore {
     const token = randomUUID();
     const giveUpAt = Date.now() + (this.opts.lockWaitMs ?? 5000);
     for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
-      const got = await this.redisCall(() => this.redis.set(key, token, 'PX', this.opts.lockTtlMs ?? 30_000, 'NX'));
+      const got = await redisCall(() => this.redis.set(key, token, 'PX', this.opts.lockTtlMs ?? 30_000, 'NX'));
       if (got === 'OK') break;
       if (Date.now() >= giveUpAt) throw new ServiceUnavailableError('storage_unavailable', 'another review of this record is still being written; retry shortly', 1);
       await new Promise((r) => setTimeout(r, wait));
@@ -118,13 +118,4 @@ export class ReviewStore {
     };
   }
 
-  /** The index and the lock are Redis (the index's file checks never throw): a failure there is a 503. */
-  private async redisCall<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof HttpError) throw err;
-      throw new RedisUnavailableError(err);
-    }
-  }
 }
