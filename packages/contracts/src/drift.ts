@@ -62,3 +62,10 @@ export type DriftStatus = z.infer<typeof DriftStatusSchema>;
 
 /** GET /drift_status's query: only `model` (one type's section); anything else is a 400. */
 export const DriftQuerySchema = z.strictObject({ model: ModelTypeSchema.optional() });
+
+/**
+ * GET /drift_status for anyone without an operator credential once credentials are configured:
+ * the verdict only (the try-it page's footer shows it), not the versions' figures.
+ */
+export const DriftSummarySchema = DriftStatusSchema.pick({ status: true, monitoring: true, generated_at: true });
+export type DriftSummary = z.infer<typeof DriftSummarySchema>;
