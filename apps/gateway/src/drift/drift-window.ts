@@ -124,7 +124,9 @@ export class DriftWindow {
         .zadd(driftKeys.versions, at, `${e.model}:${e.version}`);
     }
     p.pexpire(driftKeys.versions, this.ttlMs);
-    return p.exec().then(() => undefined);
+    return p.exec().then(firstError).then((err) => {
+      if (err) throw err;
+    });
   }
 
   /** Everything in the window: two round trips whatever its size. */
@@ -162,8 +164,19 @@ export class DriftWindow {
   }
 
   private send(pipeline: ReturnType<Redis['pipeline']>): void {
-    pipeline.exec().catch((err: Error) => this.opts.onError?.(err));
+    pipeline
+      .exec()
+      .then(firstError)
+      .then(
+        (err) => err && this.opts.onError?.(err),
+        (err: Error) => this.opts.onError?.(err),
+      );
   }
+}
+
+/** A pipeline resolves even when its commands failed (e.g. Redis unreachable): the first command error. */
+function firstError(replies: Array<[Error | null, unknown]> | null): Error | undefined {
+  return replies?.find(([err]) => err)?.[0] ?? undefined;
 }
 
 /** An answers-list entry back as a sample; a malformed one (another build's format) is skipped. */
