@@ -1,4 +1,7 @@
 import { DriftStatus, DriftStatusSchema, DriftSummarySchema, ErrorResponseSchema } from '@cataract/contracts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { syntheticEye } from '@cataract/test-support/photos';
 import { RedisServer, redisServerAvailable, startRedis } from '@cataract/test-support/redis';
@@ -55,15 +58,17 @@ maybe('GET /drift_status over a private redis-server (scripted actors)', () => {
     for (const path of ['/predict_lgbm', '/predict_lgbm', '/predict_clip', '/predict_ensemble']) {
       expect((await request(svc.app).post(path).attach('file', jpeg, 'eye.jpg')).status).toBe(200);
     }
-    const r = await reportWhen(svc, (x) => x.ensemble.answers === 1 && (x.models.lgbm?.versions.find((v) => v.version === 'lgbm-v9')?.answers ?? 0) >= 3);
+    // a batch's photos are answers too, each ensemble photo a comparison
+    expect((await request(svc.app).post('/predict_batch?model=ensemble').attach('images', jpeg, 'a.jpg').attach('images', jpeg, 'b.jpg')).status).toBe(200);
+    const r = await reportWhen(svc, (x) => x.ensemble.answers === 3 && (x.models.lgbm?.versions.find((v) => v.version === 'lgbm-v9')?.answers ?? 0) >= 5);
     const lgbm = r.models.lgbm!.versions.find((v) => v.version === 'lgbm-v9')!;
     const clip = r.models.clip!.versions.find((v) => v.version === 'clip-v9')!;
-    expect(lgbm).toMatchObject({ answers: 3, positive_rate: 0, serving: false, input: { samples: 3, mean: INPUT } });
-    expect(clip).toMatchObject({ answers: 2, positive_rate: 1 });
+    expect(lgbm).toMatchObject({ answers: 5, positive_rate: 0, serving: false, input: { samples: 5, mean: INPUT } });
+    expect(clip).toMatchObject({ answers: 4, positive_rate: 1 });
     // the temp store holds no model: nothing serves, so there is no reference either, and it says so
     expect(lgbm.input.reference).toMatchObject({ available: false, reason: expect.stringContaining("not in this gateway's model store") });
     expect(lgbm.input.psi.brightness).toBeNull();
-    expect(r.ensemble).toEqual({ answers: 1, disagreements: 1, disagreement_rate: 1, check: 'insufficient' });
+    expect(r.ensemble).toEqual({ answers: 3, disagreements: 3, disagreement_rate: 1, check: 'insufficient' });
     expect(r.status).toBe('ok');
   });
 
@@ -101,6 +106,27 @@ maybe('GET /drift_status over a private redis-server (scripted actors)', () => {
     expect(text).toMatch(/^cataract_drift_answers\{model="lgbm",version="lgbm-v9",serving="false"\} [1-9]\d*$/m);
     expect(text).toMatch(/^cataract_drift_positive_rate\{model="clip",version="clip-v9",serving="false"\} 1$/m);
     expect(text).toMatch(/^cataract_drift_ensemble_answers [1-9]\d*$/m);
+  });
+
+  it('a review through POST /feedback counts toward each answering version\'s accuracy; a replaced one moves, not adds', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'drift-feedback-'));
+    try {
+      const svc = await gateway({ SAVE_UPLOADS: 'true', CUSTOMER_DATA_DIR: dataDir });
+      const answered = await request(svc.app).post('/predict_ensemble').attach('file', jpeg, 'eye.jpg');
+      expect(answered.status).toBe(200);
+      const reviews = (r: DriftStatus, model: 'lgbm' | 'clip') => r.models[model]?.versions.find((v) => v.version === `${model}-v9`)?.reviews;
+      // lgbm answered normal (0.3), clip cataract (0.8)
+      expect((await request(svc.app).post('/feedback').send({ request_id: answered.body.request_id, label: 'cataract' })).status).toBe(200);
+      const first = await reportWhen(svc, (x) => (reviews(x, 'clip')?.count ?? 0) > 0);
+      expect(reviews(first, 'clip')).toEqual({ count: 1, correct: 1, accuracy: 1 });
+      expect(reviews(first, 'lgbm')).toEqual({ count: 1, correct: 0, accuracy: 0 });
+      expect((await request(svc.app).post('/feedback').send({ request_id: answered.body.request_id, label: 'normal', replace: true })).status).toBe(200);
+      const second = await reportWhen(svc, (x) => reviews(x, 'lgbm')?.correct === 1);
+      expect(reviews(second, 'lgbm')).toEqual({ count: 1, correct: 1, accuracy: 1 });
+      expect(reviews(second, 'clip')).toEqual({ count: 1, correct: 0, accuracy: 0 });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('DRIFT_MONITORING=false: answers are not recorded and the report says monitoring is off', async () => {
