@@ -82,6 +82,25 @@ maybe('DriftWindow (private redis-server)', () => {
     }
   });
 
+  it('a key\'s expiry and index entry are refreshed at most every tenth of the time bound (at most a minute) per worker', async () => {
+    const w = new DriftWindow(redis, { windowAnswers: 100, windowHours: 1, now });
+    const key = driftKeys.answers('lgbm', 'v1');
+    w.recordAnswer('lgbm', answer('normal'));
+    await settled(redis);
+    await redis.persist(key);
+    clock += 59_000;
+    w.recordAnswer('lgbm', answer('normal'));
+    await settled(redis);
+    expect(await redis.pttl(key)).toBe(-1); // not refreshed yet
+    expect(Number(await redis.zscore(driftKeys.versions, 'lgbm:v1'))).toBe(1_000_000);
+    clock += 2_000;
+    w.recordAnswer('lgbm', answer('normal'));
+    await settled(redis);
+    expect(await redis.pttl(key)).toBeGreaterThan(3600_000);
+    expect(Number(await redis.zscore(driftKeys.versions, 'lgbm:v1'))).toBe(clock);
+    expect(await redis.llen(key)).toBe(3);
+  });
+
   it('a version last seen before the time bound drops out of the index', async () => {
     const w = new DriftWindow(redis, { windowAnswers: 100, windowHours: 1, now });
     w.recordAnswer('lgbm', answer('cataract', 'old'));

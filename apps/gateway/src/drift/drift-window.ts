@@ -14,7 +14,12 @@ import type { Redis } from '@cataract/service-kit';
  *   drift:ensemble                      list "ms|1 when lgbm and clip disagreed, else 0"
  *   drift:reviews:<type>:<version>:ok   zset request id -> review time (ms); ":wrong" likewise
  *
- * Recording is one pipelined round trip, sent without waiting: it never delays or fails an answer.
+ * Recording an answer is LPUSH + LTRIM sent back to back without waiting (one round trip, Redis
+ * pipelining on the wire): it never delays or fails an answer. Not an ioredis pipeline(): on the
+ * gateway's request connection each Pipeline copies the 64 scripts BullMQ defines there, which
+ * made a recording cost more client CPU than the request's own Redis work. The key's expiry and
+ * its entry in the index are refreshed by each worker at most every REFRESH interval (a tenth of
+ * the time bound, at most a minute), not on every answer.
  */
 const PREFIX = `${KEY_NAMESPACE}:drift`;
 export const driftKeys = {
@@ -60,6 +65,7 @@ export interface DriftWindowOptions {
 }
 
 const THIRTY_DAYS_MS = 30 * 24 * 3600_000;
+const MAX_REFRESH_MS = 60_000;
 
 /** Six significant figures: enough for binning, a third of the bytes of a full double. */
 const compact = (v: number) => Number(v.toPrecision(6));
@@ -67,6 +73,9 @@ const compact = (v: number) => Number(v.toPrecision(6));
 export class DriftWindow {
   private readonly now: () => number;
   private readonly ttlMs: number;
+  private readonly refreshMs: number;
+  /** When this worker last refreshed a key's expiry (and index entry). */
+  private readonly refreshed = new Map<string, number>();
 
   constructor(
     private readonly redis: Redis,
@@ -74,6 +83,7 @@ export class DriftWindow {
   ) {
     this.now = opts.now ?? Date.now;
     this.ttlMs = opts.windowHours > 0 ? Math.ceil(opts.windowHours * 3600_000) + 3600_000 : THIRTY_DAYS_MS;
+    this.refreshMs = opts.windowHours > 0 ? Math.min(MAX_REFRESH_MS, (opts.windowHours * 3600_000) / 10) : MAX_REFRESH_MS;
   }
 
   /** One model's answer (refusals are not answers: the actor saw no image it could read). */
@@ -83,27 +93,24 @@ export class DriftWindow {
     const s = result.input_stats;
     const fields = [at, result.prediction === 'cataract' ? 1 : 0, ...(s ? INPUT_STATISTIC_NAMES.map((k) => compact(s[k])) : [])];
     const key = driftKeys.answers(model, result.model_version);
-    this.send(
-      this.redis
-        .pipeline()
-        .lpush(key, fields.join('|'))
-        .ltrim(key, 0, this.opts.windowAnswers - 1)
-        .pexpire(key, this.ttlMs)
-        .zadd(driftKeys.versions, at, `${model}:${result.model_version}`)
-        .pexpire(driftKeys.versions, this.ttlMs),
-    );
+    const sent = [this.redis.lpush(key, fields.join('|')), this.redis.ltrim(key, 0, this.opts.windowAnswers - 1)];
+    if (this.due(key, at)) {
+      sent.push(
+        this.redis.pexpire(key, this.ttlMs),
+        this.redis.zadd(driftKeys.versions, at, `${model}:${result.model_version}`),
+        this.redis.pexpire(driftKeys.versions, this.ttlMs),
+      );
+    }
+    this.send(sent);
   }
 
   /** An ensemble answer on which both members answered: did their labels differ? */
   recordEnsemble(disagree: boolean): void {
     const key = driftKeys.ensemble;
-    this.send(
-      this.redis
-        .pipeline()
-        .lpush(key, `${this.now()}|${disagree ? 1 : 0}`)
-        .ltrim(key, 0, this.opts.windowAnswers - 1)
-        .pexpire(key, this.ttlMs),
-    );
+    const at = this.now();
+    const sent = [this.redis.lpush(key, `${at}|${disagree ? 1 : 0}`), this.redis.ltrim(key, 0, this.opts.windowAnswers - 1)];
+    if (this.due(key, at)) sent.push(this.redis.pexpire(key, this.ttlMs));
+    this.send(sent);
   }
 
   /**
@@ -163,14 +170,19 @@ export class DriftWindow {
     return { versions, ensemble };
   }
 
-  private send(pipeline: ReturnType<Redis['pipeline']>): void {
-    pipeline
-      .exec()
-      .then(firstError)
-      .then(
-        (err) => err && this.opts.onError?.(err),
-        (err: Error) => this.opts.onError?.(err),
-      );
+  /** True when `key`'s expiry is this worker's to refresh now (first write, or REFRESH passed). */
+  private due(key: string, at: number): boolean {
+    const last = this.refreshed.get(key);
+    if (last !== undefined && at - last < this.refreshMs) return false;
+    this.refreshed.set(key, at);
+    return true;
+  }
+
+  /** Commands already written to the connection: their first failure (Redis down) is reported once. */
+  private send(sent: Array<Promise<unknown>>): void {
+    Promise.all(sent).catch((err: Error) => {
+      this.opts.onError?.(err);
+    });
   }
 }
 

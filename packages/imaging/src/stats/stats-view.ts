@@ -4,7 +4,7 @@ import { DecodeLimits } from '../probe';
 import { TENSOR_RESIZE_KERNEL, TensorSpec } from '../tensor';
 import { FEATURE_RESIZE_KERNEL } from '../features/extract';
 import { WORKING_SIZE } from '../features/regions';
-import { InputStats, SourceSize, inputStatsOfPixels, inputStatsOfRgb } from './input-stats';
+import { InputStats, SourceSize, inputStatsOfRgb } from './input-stats';
 
 /**
  * The image input statistics are measured on: the size and fit a model type's preprocessing
@@ -53,12 +53,17 @@ export function sourceSizeOf(buf: Buffer, opts: DecodeLimits = {}): SourceSize {
  */
 export function inputStatsOfTensor(tensor: Float32Array, offset: number, spec: TensorSpec, source: SourceSize): InputStats {
   const plane = spec.width * spec.height;
-  const scale = spec.std.map((s) => s * 255);
-  const shift = spec.mean.map((m) => m * 255);
-  const at =
-    spec.layout === 'NCHW'
-      ? (i: number, c: 0 | 1 | 2) => offset + c * plane + i
-      : (i: number, c: 0 | 1 | 2) => offset + i * 3 + c;
-  const byte = (i: number, c: 0 | 1 | 2) => Math.min(255, Math.max(0, Math.round(tensor[at(i, c)] * scale[c] + shift[c])));
-  return inputStatsOfPixels(byte, spec.width, spec.height, source);
+  const rgb = new Uint8Array(plane * 3);
+  for (let c = 0; c < 3; c++) {
+    const scale = spec.std[c] * 255;
+    const shift = spec.mean[c] * 255;
+    // NCHW: channel c is one plane; NHWC: every third value from c.
+    const start = offset + (spec.layout === 'NCHW' ? c * plane : c);
+    const step = spec.layout === 'NCHW' ? 1 : 3;
+    for (let i = 0, t = start, p = c; i < plane; i++, t += step, p += 3) {
+      const v = Math.round(tensor[t] * scale + shift);
+      rgb[p] = v < 0 ? 0 : v > 255 ? 255 : v;
+    }
+  }
+  return inputStatsOfRgb(rgb, spec.width, spec.height, source);
 }
