@@ -51,9 +51,13 @@ export function sourceSizeOf(buf: Buffer, opts: DecodeLimits = {}): SourceSize {
  * each value is mapped back to its 0-255 byte ((t * std + mean) * 255, rounded), so the figures
  * equal those of the decoded view without a second decode.
  */
+/** The bytes read back from a tensor slot, reused across calls of the same size. */
+let rgbScratch = new Uint8Array(0);
+
 export function inputStatsOfTensor(tensor: Float32Array, offset: number, spec: TensorSpec, source: SourceSize): InputStats {
   const plane = spec.width * spec.height;
-  const rgb = new Uint8Array(plane * 3);
+  if (rgbScratch.length !== plane * 3) rgbScratch = new Uint8Array(plane * 3);
+  const rgb = rgbScratch;
   for (let c = 0; c < 3; c++) {
     const scale = spec.std[c] * 255;
     const shift = spec.mean[c] * 255;
@@ -61,8 +65,9 @@ export function inputStatsOfTensor(tensor: Float32Array, offset: number, spec: T
     const start = offset + (spec.layout === 'NCHW' ? c * plane : c);
     const step = spec.layout === 'NCHW' ? 1 : 3;
     for (let i = 0, t = start, p = c; i < plane; i++, t += step, p += 3) {
-      const v = Math.round(tensor[t] * scale + shift);
-      rgb[p] = v < 0 ? 0 : v > 255 ? 255 : v;
+      // clamped, then rounded half up as Math.round does (`| 0` truncates a value known to be in 0-255)
+      const x = tensor[t] * scale + shift;
+      rgb[p] = x <= 0 ? 0 : x >= 255 ? 255 : (x + 0.5) | 0;
     }
   }
   return inputStatsOfRgb(rgb, spec.width, spec.height, source);
