@@ -36,12 +36,12 @@ describe('republishWithReference', () => {
   const run = (type: 'lgbm' | 'clip', setDefault = false, from = original(type)) =>
     republishWithReference({ modelsDir: store, candidatesDir: path.join(dir, 'candidates'), type, from, photos, source: { test: true }, setDefault });
 
-  it('a new version: the same model file, a reference on the model\'s view listed with its sha256, named after both; default only when asked', async () => {
+  it('a new version: the same model file, a reference on the model\'s view listed with its sha256, the old name + -ref<hex>; default only when asked', async () => {
     const before = original('lgbm');
     const servedBefore = defaultVersion(store, 'lgbm');
     const p = await run('lgbm');
     expect(p.version).not.toBe(before);
-    expect(p.version).toMatch(/^lgbm-\d{8}-[0-9a-f]{8}$/);
+    expect(p.version).toMatch(new RegExp(`^${before}-ref[0-9a-f]{8}$`));
     expect(defaultVersion(store, 'lgbm')).toBe(servedBefore);
     const v = await verifyVersion(store, 'lgbm', p.version);
     const old = await verifyVersion(store, 'lgbm', before);
@@ -50,6 +50,9 @@ describe('republishWithReference', () => {
     expect((v.manifest as Record<string, unknown>).derived_from).toMatchObject({ version: before });
     const ref = ReferenceStatsSchema.parse(JSON.parse(readFileSync(path.join(v.location.dir, 'reference-stats.json'), 'utf8')));
     expect(ref).toMatchObject({ samples: photos.length, view: { width: 128, height: 128, fit: 'cover' }, source: { derived_from: before } });
+    // the out-of-fold predictions name the version they now belong to; the card says where it came from
+    expect(JSON.parse(readFileSync(path.join(v.location.dir, 'oof-predictions.json'), 'utf8')).model).toBe(p.version);
+    expect(readFileSync(path.join(v.location.dir, 'README.md'), 'utf8')).toContain(`\`${p.version}\` is \`${before}\` published again`);
   });
 
   it('clip\'s reference is measured on its input tensor\'s view; --set-default names the new version', async () => {

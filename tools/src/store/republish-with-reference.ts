@@ -6,18 +6,18 @@
  * predictions: they describe the same weights), the statistics of the training photos measured on
  * the view the model decodes, and a manifest naming the version it came from (`derived_from`). It
  * is staged under `candidatesDir`, sealed and published like a trained candidate, and named in
- * <type>/default only when asked. Its name is `<type>-YYYYMMDD-<8 hex>`, the hex digits those of
- * the sha256 of the model file's and the reference's sha256 together, so it differs from the
- * version it came from.
+ * <type>/default only when asked. Its name is the original's with `-ref<first 8 hex of the
+ * reference's sha256>`: it still names the model file's sha256 as every version does, and differs
+ * from the version it came from. The out-of-fold predictions are relabelled with the new name
+ * (they say which version they belong to); the card gets a line saying where the version came from.
  */
-import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelType } from '@cataract/contracts';
 import { LGBM_STATS_VIEW, REFERENCE_STATS_FILE, statsViewOfTensorSpec, type ReferenceStats, type StatsView } from '@cataract/imaging';
 import { MANIFEST_FILE, verifyVersion } from '@cataract/model-store';
 import type { LabelledImage } from '../common/dataset';
-import { modelVersion, sha256File } from '../common/manifest';
+import { sha256File } from '../common/manifest';
 import { writeReferenceStats } from '../retrain/reference-stats';
 import { publishVersion, PublishError, sealVersion, type Published } from './publish-version';
 
@@ -47,7 +47,7 @@ export async function republishWithReference(o: RepublishOptions): Promise<Publi
   try {
     const reference = await writeReferenceStats(scratch, o.photos, view, { ...o.source, derived_from: o.from });
     const refSha = await sha256File(path.join(scratch, REFERENCE_STATS_FILE));
-    const version = modelVersion(o.type, createHash('sha256').update(`${manifest.sha256}${refSha}`).digest('hex'));
+    const version = `${o.from}-ref${refSha.slice(0, 8)}`;
     staged = path.join(typeDir, version);
     await rm(staged, { recursive: true, force: true });
     await mkdir(staged, { recursive: true });
@@ -55,6 +55,7 @@ export async function republishWithReference(o: RepublishOptions): Promise<Publi
       if (f !== MANIFEST_FILE && !f.startsWith('.')) await copyFile(path.join(original.location.dir, f), path.join(staged, f));
     }
     await copyFile(path.join(scratch, REFERENCE_STATS_FILE), path.join(staged, REFERENCE_STATS_FILE));
+    await relabel(staged, o.from, version, reference.samples);
     await sealVersion(staged, {
       ...manifest,
       version,
@@ -67,4 +68,26 @@ export async function republishWithReference(o: RepublishOptions): Promise<Publi
     await rm(scratch, { recursive: true, force: true });
     if (staged) await rm(staged, { recursive: true, force: true });
   }
+}
+
+/**
+ * The copied out-of-fold predictions name the new version (the committed-model tests and
+ * train:ensemble read `model` as the version the file belongs to), and the card says where the
+ * version came from. Both stay otherwise as they were: the same weights, the same figures.
+ */
+async function relabel(dir: string, from: string, version: string, samples: number): Promise<void> {
+  const oof = path.join(dir, 'oof-predictions.json');
+  const text = await readFile(oof, 'utf8').catch(() => undefined);
+  if (text !== undefined) {
+    const json = JSON.parse(text) as { model?: unknown };
+    // The files are compact JSON: a textual swap keeps every other byte; anything else is re-serialised.
+    const swapped = text.replace(`"model":${JSON.stringify(from)}`, `"model":${JSON.stringify(version)}`);
+    if (json.model === from) await writeFile(oof, swapped !== text ? swapped : JSON.stringify({ ...json, model: version }));
+  }
+  const card = path.join(dir, 'README.md');
+  const hasCard = await readFile(card).then(
+    () => true,
+    () => false,
+  );
+  if (hasCard) await appendFile(card, `\n> Version \`${version}\` is \`${from}\` published again with \`${REFERENCE_STATS_FILE}\` (the input statistics of its ${samples} training photos, for drift monitoring): the same model file, the same figures.\n`);
 }
