@@ -111,6 +111,9 @@ maybe(`the try-it page in chromium${missing ? ` (skipped: ${missing})` : ''}`, (
     expect(await rows.first().locator('.model-version').textContent()).toMatch(/^version \S+/);
     expect(await page.locator('.facts').textContent()).toMatch(/Processing time\s*\d+(\.\d+)? (ms|s)/);
     expect(await page.getAttribute('#result', 'aria-live')).toBe('polite');
+    // the footer says the drift status (GET /drift_status) in words
+    await page.waitForSelector('#drift-status:not([hidden])');
+    expect(await page.textContent('#drift-status')).toMatch(/^Drift watch: (ok|warn|alert) — /);
 
     await page.screenshot({ path: join(OUT, 'result-desktop.png'), fullPage: true });
     expect(await accessibilityViolations(page)).toEqual([]);

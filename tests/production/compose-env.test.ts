@@ -47,11 +47,15 @@ describe('docker-compose.yml and the production settings', () => {
         'REVIEWER_KEYS',
         'MAX_BATCH_FILES',
         'MAX_BATCH_MB',
+        'DRIFT_MONITORING',
+        'DRIFT_WINDOW_ANSWERS',
+        'DRIFT_WINDOW_HOURS',
       ]),
     );
     const c = loadConfig(resolved(gateway.environment));
     expect(c.reviewerKeyIds).toEqual([]); // every client key may review unless REVIEWER_KEYS names some
     expect(c.batch).toEqual({ maxFiles: 16, maxTotalBytes: 64 * 1024 * 1024, concurrency: 4 });
+    expect(c.drift).toMatchObject({ enabled: true, windowAnswers: 1000, windowHours: 24 }); // blank: the defaults
     expect(c.apiKeys).toEqual([]); // auth off unless API_KEYS is set (the gateway warns loudly)
     expect(c.adminKeys).toEqual([]);
     expect(c.maxInFlightPerClient).toBe(64);

@@ -59,6 +59,11 @@ export interface KeyCensus {
    * kept upload, expiring with the retention period, so expected to stay after the load.
    */
   retainedIndex: string[];
+  /**
+   * Drift monitoring's window (cataract:drift:...: per model version one capped answers list and
+   * review sets, the ensemble list, the index): a handful of keys whatever the load, expiring.
+   */
+  driftKeys: string[];
   /** Keys that fit none of the above. */
   unknown: string[];
 }
@@ -89,6 +94,7 @@ export async function keyCensus(redisUrl: string): Promise<KeyCensus> {
       queues: {} as Record<ModelType, QueueCensus>,
       modelKeys: [],
       retainedIndex: [],
+      driftKeys: [],
       unknown: [],
     };
     const jobIds = Object.fromEntries(MODEL_TYPES.map((t) => [t, new Set<string>()])) as Record<ModelType, Set<string>>;
@@ -114,6 +120,10 @@ export async function keyCensus(redisUrl: string): Promise<KeyCensus> {
       }
       if (key.startsWith(`${KEY_NAMESPACE}:retained:`)) {
         census.retainedIndex.push(key);
+        continue;
+      }
+      if (key.startsWith(`${KEY_NAMESPACE}:drift:`)) {
+        census.driftKeys.push(key);
         continue;
       }
       const actor = /^([^:]+):actors:([^:]+)(?::(.+))?$/.exec(key);
@@ -173,6 +183,7 @@ export async function keyCensus(redisUrl: string): Promise<KeyCensus> {
     census.uploads.sort();
     census.unknown.sort();
     census.modelKeys.sort();
+    census.driftKeys.sort();
     return census;
   } finally {
     redis.disconnect();

@@ -71,6 +71,7 @@ export function createJobProcessor(deps: JobProcessorDeps): (job: Job<PredictJob
         model_version: version,
         actor_id: deps.actorId,
         ...withTimings(jobTimings(job, started, performance.now(), outcome.timings)),
+        ...(outcome.inputStats && { input_stats: outcome.inputStats }),
       };
     } else if (rejectionCode(outcome.error)) {
       result = {

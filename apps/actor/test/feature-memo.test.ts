@@ -6,7 +6,8 @@ import { createRuntime } from '../src/runtimes/registry';
 const extract = jest.fn();
 jest.mock('@cataract/imaging', () => {
   const real = jest.requireActual('@cataract/imaging');
-  return { ...real, extractLgbmFeatures: (...a: unknown[]) => (extract(...a), real.extractLgbmFeatures(...a)) };
+  // the runtime decodes the working square itself (its input statistics read it too): count decodes
+  return { ...real, decodeWorkingImage: (...a: unknown[]) => (extract(...a), real.decodeWorkingImage(...a)) };
 });
 
 describe('lgbm feature memo (a shadow version on a copy of a request)', () => {

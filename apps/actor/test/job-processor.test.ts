@@ -88,6 +88,17 @@ maybe('job processor (private redis-server)', () => {
     expect(messages[0]).toMatchObject({ outcome: 'completed', jobId: 'job-t', result: { timings: result.timings } });
   });
 
+  it('passes the runtime’s input statistics on in the result (drift monitoring), inside the contract', async () => {
+    await redis.set('cataract:upload:s', Buffer.from([1]));
+    const inputStats = { long_side: 512, brightness: 120.5, colourfulness: 33.1, sharpness: 410 };
+    const sched = new FakeScheduler({ ok: true, probabilities: { cataract: 0.2, normal: 0.8 }, inputStats });
+    const result = await processor(sched)(job({ uploadKey: 'cataract:upload:s' }, 'job-s'));
+    expect(result).toMatchObject({ status: 'ok', input_stats: inputStats });
+    PredictJobResultSchema.parse(result);
+    await waitForMessages(1);
+    expect(messages[0]).toMatchObject({ jobId: 'job-s', result: { input_stats: inputStats } });
+  });
+
   it('returns (not throws) a rejection for an image imaging refuses, so it is never retried', async () => {
     await redis.set('cataract:upload:2', Buffer.from('x'));
     const sched = new FakeScheduler({ ok: false, error: new ImageRejectedError('undecodable_image', 'premature end') });

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { extractLgbmFeatures, FeatureSetMismatchError, ImageRejectedError } from '@cataract/imaging';
+import { extractLgbmFeatures, FeatureSetMismatchError, ImageRejectedError, inputStatsOfImage, LGBM_STATS_VIEW } from '@cataract/imaging';
 import { fixtureProbability, LgbmFixture, writeLgbmFixture } from '@cataract/test-support/models';
 import { syntheticEye } from '@cataract/test-support/photos';
 import { IncompatibleModelError, RuntimeNotLoadedError, UnsupportedRuntimeError } from '../src/errors';
@@ -39,6 +39,15 @@ describe('LightgbmRuntime', () => {
     }
     // the fixture separates milky from black pupils
     expect(out.map((o) => (o.ok ? o.probabilities.cataract > 0.5 : null))).toEqual([true, false]);
+  });
+
+  it('reports the input statistics of the working square it computed the features from', async () => {
+    const rt = createRuntime(await loadModelFiles(fx.modelsDir, 'lgbm'));
+    await rt.load();
+    const photo = await syntheticEye({ label: 'cataract', seed: 3 });
+    const [o] = await rt.predict([photo]);
+    if (!o.ok) throw o.error;
+    expect(o.inputStats).toEqual(await inputStatsOfImage(photo, LGBM_STATS_VIEW));
   });
 
   it('a refused image fails only its own slot of the batch', async () => {

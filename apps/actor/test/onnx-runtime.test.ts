@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calibrate } from '@cataract/contracts';
 import { defaultVersionDir } from '@cataract/model-store';
-import { imageToTensor } from '@cataract/imaging';
+import { imageToTensor, inputStatsOfImage, statsViewOfTensorSpec } from '@cataract/imaging';
 import { colourRamp, OnnxFixture, solidPng, writeOnnxFixture } from '@cataract/test-support/onnx-models';
 import { sharedPhotosAvailable, SHARED_PHOTOS_DIR } from '@cataract/test-support/photos';
 import { IncompatibleModelError, InferenceThreadError, RuntimeNotLoadedError } from '../src/errors';
@@ -62,6 +62,16 @@ describe('OnnxRuntime on a tiny ONNX classifier written in the test', () => {
     const mean = [0, 1, 2].map((c) => t.filter((_, i) => i % 3 === c).reduce((a, b) => a + b, 0) / (24 * 24));
     const [out] = await rt.predict([photo]);
     expect(out.ok && out.probabilities.cataract).toBeCloseTo(fx.probability(mean[0], mean[1], mean[2]), 5);
+  });
+
+  it('reports each input’s statistics as read from its own tensor slot (a failed neighbour moves nothing)', async () => {
+    const { fx, rt } = await start({ size: 24 });
+    const photo = await twoToneJpeg();
+    const [bad, good] = await rt.predict([photo.subarray(0, 30), photo]);
+    expect(bad.ok).toBe(false);
+    if (!good.ok) throw good.error;
+    const expected = await inputStatsOfImage(photo, statsViewOfTensorSpec(fx.manifest.input as never));
+    for (const [k, v] of Object.entries(expected)) expect(good.inputStats?.[k as keyof typeof expected]).toBeCloseTo(v, 9);
   });
 
   it('a bad image in a batch fails only its own input; the others still get their own answers', async () => {

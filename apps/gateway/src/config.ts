@@ -4,6 +4,7 @@ import { typesWithModels } from '@cataract/model-store';
 import { z } from 'zod';
 import { loadEnsembleSettings, type EnsembleSettings } from './ensemble/settings';
 import { REPO_ROOT } from './paths';
+import { loadDriftSettings, type DriftSettings } from './drift/drift-settings';
 import { parseApiKeys } from './http/security/api-keys';
 import { parseOrigins } from './http/security/cors';
 import { parseReviewerKeys } from './http/security/reviewers';
@@ -143,6 +144,8 @@ export interface GatewayConfig {
   customerDataMaxDays: number;
   /** Named in /health (status degraded) and logged at start. */
   setupProblems: string[];
+  /** DRIFT_*: window and thresholds of GET /drift_status (drift/drift-settings.ts). */
+  drift: DriftSettings;
 }
 
 /** Model types with a default version in the store: what the deployment serves when SERVED_MODELS is not given. */
@@ -217,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     customerDataDir: e.CUSTOMER_DATA_DIR,
     customerDataMaxDays: e.CUSTOMER_DATA_MAX_DAYS,
     setupProblems: parseSetupProblems(e.SETUP_PROBLEMS),
+    drift: loadDriftSettings(env),
   };
 }
 

@@ -10,6 +10,7 @@ import { showPreview } from './preview';
 import { toResultModel } from './result-model';
 import { renderBusy, renderIdle, renderResult } from './result-view';
 import { describeModels } from './service-info';
+import { describeDrift, driftStatus } from './drift-status';
 
 function start(): void {
   const form = byId('predict-form', HTMLFormElement);
@@ -17,6 +18,7 @@ function start(): void {
   const errorBox = byId('error', HTMLDivElement);
   const result = byId('result', HTMLDivElement);
   const footerInfo = byId('service-info', HTMLParagraphElement);
+  const driftLine = byId('drift-status', HTMLParagraphElement);
   const apiKey = setupApiKeyField(byId('key-panel', HTMLDetailsElement), byId('api-key', HTMLInputElement), byId('forget-key', HTMLButtonElement));
 
   let photo: File | undefined;
@@ -44,6 +46,12 @@ function start(): void {
     footerInfo.textContent = line ?? 'Model versions are not available right now (the service may need an API key).';
   };
 
+  const refreshDrift = async (): Promise<void> => {
+    const line = describeDrift(await driftStatus({ apiKey: apiKey.get() }));
+    driftLine.hidden = line === undefined;
+    driftLine.textContent = line ?? '';
+  };
+
   const analysePhoto = async (): Promise<void> => {
     if (!photo) return;
     inflight?.abort();
@@ -58,6 +66,7 @@ function start(): void {
       renderResult(result, toResultModel(outcome));
       revealOnNarrowScreens(result);
       if (!versionsShown) void refreshVersions();
+      void refreshDrift();
     } catch (err) {
       if (controller.signal.aborted) return; // a newer photo took over
       const message = describeError(err);
@@ -109,6 +118,7 @@ function start(): void {
   );
 
   void refreshVersions();
+  void refreshDrift();
 }
 
 function strategy(form: HTMLFormElement): Strategy {

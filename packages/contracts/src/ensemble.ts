@@ -29,7 +29,7 @@ export const EnsembleCombinerSchema = z.discriminatedUnion('kind', [
 export type EnsembleCombiner = z.infer<typeof EnsembleCombinerSchema>;
 
 /** One member's own answer inside an ensemble response, or why it has none. */
-export const MemberAnswerSchema = PredictionResultSchema.omit({ status: true, timings: true });
+export const MemberAnswerSchema = PredictionResultSchema.omit({ status: true, timings: true, input_stats: true });
 export type MemberAnswer = z.infer<typeof MemberAnswerSchema>;
 export const MemberOutcomeSchema = z.union([MemberAnswerSchema, z.object({ error: ErrorDetailSchema })]);
 export type MemberOutcome = z.infer<typeof MemberOutcomeSchema>;

@@ -15,3 +15,5 @@ export * from './ensemble';
 export * from './calibration';
 export * from './feedback';
 export * from './batch';
+export * from './input-stats';
+export * from './drift';

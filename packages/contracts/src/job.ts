@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ImageRejectionCodeSchema } from './error-codes';
 import { LabelSchema, ProbabilitiesSchema } from './labels';
 import { UPLOAD_KEY_PATTERN } from './redis-keys';
+import { InputStatsSchema } from './input-stats';
 import { JobTimingsSchema } from './timings';
 
 /**
@@ -35,6 +36,8 @@ export const PredictionResultSchema = z.object({
   actor_id: z.string().min(1),
   /** The actor's own timings (for the gateway's metrics; never sent to clients). */
   timings: JobTimingsSchema.optional(),
+  /** What the image looked like to the model (drift monitoring; absent from older actors). */
+  input_stats: InputStatsSchema.optional(),
 });
 export type PredictionResult = z.infer<typeof PredictionResultSchema>;
 

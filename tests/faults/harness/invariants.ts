@@ -31,7 +31,7 @@ export function keyProblems(now: KeyCensus, base: KeyCensus, liveActors: Record<
   const problems: string[] = [];
   if (now.uploads.length > 0) problems.push(`${now.uploads.length} upload keys left`);
   if (unfinishedJobs(now) > 0) problems.push(`${unfinishedJobs(now)} unfinished jobs`);
-  let accounted = now.uploads.length + now.unknown.length + now.modelKeys.length + now.retainedIndex.length;
+  let accounted = now.uploads.length + now.unknown.length + now.modelKeys.length + now.retainedIndex.length + now.driftKeys.length;
   const prepares = now.modelKeys.filter((k) => k.endsWith(':prepare'));
   if (prepares.length > 0) problems.push(`model prepare requests left: ${prepares.join(', ')}`);
   for (const t of MODEL_TYPES) {

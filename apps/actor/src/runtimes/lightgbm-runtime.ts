@@ -1,9 +1,10 @@
-import { decide, LightgbmManifest } from '@cataract/contracts';
-import { assertFeatureSet, extractLgbmFeatures, LGBM_FEATURE_SET } from '@cataract/imaging';
+import { decide, InputStatsRecord, LightgbmManifest } from '@cataract/contracts';
+import { assertFeatureSet, decodeWorkingImage, featuresFromWorkingImage, inputStatsOfRgb, LGBM_FEATURE_SET, LGBM_STATS_VIEW, sourceSizeOf } from '@cataract/imaging';
 import { LightGBMModel, loadModel } from 'lightgbm-ts-predictor';
 import { IncompatibleModelError, RuntimeNotLoadedError } from '../errors';
 import type { LoadedModelFiles } from '../manifest';
 import { recallFeatures, rememberFeatures } from './feature-memo';
+import { measured } from './input-stats';
 import type { ModelRuntime, RuntimeOptions, RuntimeOutcome } from './runtime';
 
 /**
@@ -48,14 +49,20 @@ export class LightgbmRuntime implements ModelRuntime {
         try {
           const t0 = performance.now();
           let features = recallFeatures(buf);
+          let inputStats: InputStatsRecord | undefined;
           if (!features) {
-            features = await extractLgbmFeatures(buf, { maxPixels: this.opts.maxPixels });
+            const limits = { maxPixels: this.opts.maxPixels };
+            // extractLgbmFeatures' two steps, so the input statistics read the same working square
+            // (a shadow copy reuses the features and reports none: its answers are only compared).
+            const working = await decodeWorkingImage(buf, limits);
+            features = featuresFromWorkingImage(working);
             rememberFeatures(buf, features);
+            inputStats = measured(() => inputStatsOfRgb(working, LGBM_STATS_VIEW.width, LGBM_STATS_VIEW.height, sourceSizeOf(buf, limits)));
           }
           const t1 = performance.now();
           const p = model.predict(features)[0];
           const timings = { preprocessMs: t1 - t0, inferenceMs: performance.now() - t1, batchSize: 1 };
-          return { ok: true, probabilities: { cataract: p, normal: 1 - p }, timings };
+          return { ok: true, probabilities: { cataract: p, normal: 1 - p }, timings, inputStats };
         } catch (err) {
           return { ok: false, error: err as Error };
         }

@@ -1,8 +1,9 @@
-import type { OnnxManifest, Probabilities } from '@cataract/contracts';
-import { imageToTensor, tensorSize } from '@cataract/imaging';
+import type { InputStatsRecord, OnnxManifest, Probabilities } from '@cataract/contracts';
+import { imageToTensor, inputStatsOfTensor, sourceSizeOf, tensorSize } from '@cataract/imaging';
 import { IncompatibleModelError, InferenceThreadError, RuntimeNotLoadedError } from '../errors';
 import type { LoadedModelFiles } from '../manifest';
 import { InferenceThread, SessionInfo } from './inference-thread';
+import { measured } from './input-stats';
 import type { ModelRuntime, RuntimeOptions, RuntimeOutcome } from './runtime';
 import type { BatchOpener, RuntimeBatch } from './runtime-batch';
 import { TensorBufferPool } from './tensor-buffer-pool';
@@ -78,6 +79,7 @@ export class OnnxRuntime implements ModelRuntime, BatchOpener {
     let buf: Float32Array | undefined = this.pool.acquire(capacity);
     const decodes: Array<Promise<Error | undefined>> = [];
     const decodeMs: number[] = []; // per input, for the job's published timings
+    const stats: Array<InputStatsRecord | undefined> = []; // per input, read from its slot before any compaction moves it
     let ran = false;
     return {
       get size() {
@@ -88,9 +90,11 @@ export class OnnxRuntime implements ModelRuntime, BatchOpener {
         const index = decodes.length;
         const slot = index * this.perInput;
         const t0 = performance.now();
+        const limits = { maxPixels: this.opts.maxPixels };
         decodes.push(
-          imageToTensor(input, spec, buf, slot, { maxPixels: this.opts.maxPixels }).then(
-            () => {
+          imageToTensor(input, spec, buf, slot, limits).then(
+            (tensor) => {
+              stats[index] = measured(() => inputStatsOfTensor(tensor, slot, spec, sourceSizeOf(input, limits)));
               decodeMs[index] = performance.now() - t0;
               return undefined;
             },
@@ -126,7 +130,7 @@ export class OnnxRuntime implements ModelRuntime, BatchOpener {
           const inferenceMs = performance.now() - inferStart;
           rows.forEach((i, row) => {
             const timings = { preprocessMs: decodeMs[i] ?? 0, inferenceMs, batchSize: rows.length };
-            out[i] = { ok: true, probabilities: this.probabilities(result.data, row), timings };
+            out[i] = { ok: true, probabilities: this.probabilities(result.data, row), timings, inputStats: stats[i] };
           });
           return out;
         } finally {

@@ -1,12 +1,15 @@
-import type { ModelManifest, Probabilities } from '@cataract/contracts';
+import type { InputStatsRecord, ModelManifest, Probabilities } from '@cataract/contracts';
 import type { RuntimeTimings } from '../job-timings';
 
 /**
  * One input's outcome: a failed input (e.g. an undecodable image) never fails the rest of its batch.
  * A runtime may report how long the input's preprocessing and model run took (published in the
- * job result for the gateway's metrics).
+ * job result for the gateway's metrics) and the input statistics of the image it decoded (for the
+ * gateway's drift monitoring).
  */
-export type RuntimeOutcome = { ok: true; probabilities: Probabilities; timings?: RuntimeTimings } | { ok: false; error: Error };
+export type RuntimeOutcome =
+  | { ok: true; probabilities: Probabilities; timings?: RuntimeTimings; inputStats?: InputStatsRecord }
+  | { ok: false; error: Error };
 
 /**
  * A model runtime, chosen by the manifest's `runtime` field. load() once at start; predict() takes

@@ -1,4 +1,4 @@
-import { EnsembleModel, EnsembleStrategy, ModelType } from '@cataract/contracts';
+import { EnsembleModel, EnsembleStrategy, ModelType, PredictionResult } from '@cataract/contracts';
 import { UnsupportedImageError } from '../errors';
 import type { ModelClient, RequestContext, StoredUpload } from '../dispatch/model-client';
 import { inBand } from './band';
@@ -21,14 +21,27 @@ export interface EnsembleAnswer extends Resolved {
  *    could not answer), then the same combination of both.
  * A member type the deployment does not serve counts as unavailable.
  */
+export interface EnsembleObserver {
+  /** Both members answered one request (drift monitoring counts how often their labels differ). */
+  onBothAnswered?: (lgbm: PredictionResult, clip: PredictionResult) => void;
+}
+
 export class EnsemblePredictor {
   constructor(
     private readonly client: Pick<ModelClient, 'predict'>,
     private readonly settings: EnsembleSettings,
     private readonly served: readonly ModelType[],
+    private readonly observer: EnsembleObserver = {},
   ) {}
 
   async predict(upload: StoredUpload, ctx: RequestContext, strategy: EnsembleStrategy): Promise<EnsembleAnswer> {
+    const answer = await this.combine(upload, ctx, strategy);
+    const { lgbm, clip } = answer.members;
+    if (lgbm?.ok && clip?.ok) this.observer.onBothAnswered?.(lgbm.result, clip.result);
+    return answer;
+  }
+
+  private async combine(upload: StoredUpload, ctx: RequestContext, strategy: EnsembleStrategy): Promise<EnsembleAnswer> {
     const { weights, threshold, combiner } = this.settings;
     if (strategy === 'weighted') {
       const [lgbm, clip] = await Promise.all([this.ask('lgbm', upload, ctx), this.ask('clip', upload, ctx)]);

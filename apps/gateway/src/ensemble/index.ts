@@ -1,5 +1,5 @@
 export { EnsemblePredictor } from './ensemble-predictor';
-export type { EnsembleAnswer } from './ensemble-predictor';
+export type { EnsembleAnswer, EnsembleObserver } from './ensemble-predictor';
 export { loadEnsembleSettings, ENSEMBLE_FILE } from './settings';
 export type { EnsembleSettings } from './settings';
 export { combineProbabilities } from './combine';

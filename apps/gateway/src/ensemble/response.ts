@@ -38,7 +38,7 @@ export function toEnsembleResponse(
 
 function memberOutcome(r: MemberResult): MemberOutcome {
   if (r.ok) {
-    const { status: _status, timings: _timings, ...own } = r.result; // timings are for /metrics, not clients
+    const { status: _status, timings: _timings, input_stats: _stats, ...own } = r.result; // timings and input statistics are for /metrics and /drift_status, not clients
     return own;
   }
   // Only HTTP errors carry client-safe messages; anything else is reported without internals.

@@ -6,3 +6,4 @@ export * from './dashboard-errors';
 export * from './model-admin-errors';
 export * from './feedback-errors';
 export * from './batch-errors';
+export * from './drift-errors';

@@ -13,6 +13,8 @@ import { infoRouter } from './routes/info';
 import { predictRouter } from './routes/predict';
 import { ensembleRouter } from './routes/ensemble';
 import { modelAdminRouter } from './routes/model-admin';
+import { driftRouter } from './routes/drift';
+import type { DriftMonitor, DriftWindow } from '../drift';
 import { imageUpload } from './upload';
 import type { ModelType } from '@cataract/contracts';
 import { dashboardRouter } from './dashboard';
@@ -77,6 +79,8 @@ export interface AppDeps {
   reviews?: Pick<ReviewStore, 'review'>;
   /** Told of every review written (routes/feedback.ts). */
   onFeedback?: OnFeedback;
+  /** Drift monitoring: GET /drift_status reads `monitor`; ensemble answers are recorded into `window` (drift/). */
+  drift?: { monitor: DriftMonitor; window?: Pick<DriftWindow, 'recordEnsemble'> };
 }
 
 /**
@@ -143,6 +147,7 @@ export function createApp(deps: AppDeps): Express {
     settings: deps.config.ensemble,
     servedModels: deps.config.servedModels,
     retain: deps.retain,
+    drift: deps.drift?.window,
   });
   const metrics = metricsRouter(deps.metrics, requireAdmin(roles, refuse));
   const docs = docsRouter(
@@ -158,7 +163,8 @@ export function createApp(deps: AppDeps): Express {
   const dashboard = dashboardRouter({ queues: deps.dashboardQueues, roles, refuse, readOnly: deps.config.dashboard.readOnly });
   // Changing which model version serves is an operator's act: the admin credential (ADMIN_KEYS).
   const modelAdmin = modelAdminRouter({ redis: deps.redis, modelsDir: deps.config.modelsDir, requireAdmin: requireAdmin(roles, refuse) });
-  for (const part of [info, health, predict, ensemble, ...feedbackLoopRouters(deps, share), metrics, modelAdmin, docs, dashboard]) {
+  const drift = deps.drift ? [driftRouter({ monitor: deps.drift.monitor, operator: identifyOperator(roles, refuse) })] : [];
+  for (const part of [info, health, predict, ensemble, ...feedbackLoopRouters(deps, share), ...drift, metrics, modelAdmin, docs, dashboard]) {
     app.use(part.router);
     endpoints.push(...part.endpoints);
   }

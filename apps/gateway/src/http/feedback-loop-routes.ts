@@ -25,6 +25,7 @@ export function feedbackLoopRouters(deps: AppDeps, share: ((models: number) => R
     concurrency: config.batch.concurrency,
     requestTimeoutMs: config.requestTimeoutMs,
     retain: deps.retain,
+    drift: deps.drift?.window,
   });
   const feedback = feedbackRouter({ reviews: deps.reviews, guards: [requireReviewer(config.reviewerKeyIds)], onFeedback: deps.onFeedback });
   return [batch, feedback];

@@ -20,6 +20,7 @@ import { retainUpload } from '../retention/retain-upload';
 import { UploadStore } from '../retention/upload-store';
 import { RecordIndex } from '../retention/record-index';
 import { ReviewStore } from '../retention/review-store';
+import { DriftMonitor, DriftWindow, recordReview, registerDriftMetrics, VersionBaselines } from '../drift';
 
 export interface GatewayServices {
   instanceId: string;
@@ -41,13 +42,39 @@ export interface GatewayServices {
   close(): Promise<void>;
 }
 
-/** What the model client does with every job answer: the actor's timings feed /metrics. */
-export function observeAnswers(metrics: GatewayMetrics, logger: Logger): NonNullable<ModelClientOptions['onResult']> {
+/**
+ * What the model client does with every job answer, whichever route asked: the actor's timings
+ * feed /metrics, and the answer (label, version, input statistics) joins the drift window.
+ */
+export function observeAnswers(metrics: GatewayMetrics, logger: Logger, drift?: Pick<DriftWindow, 'recordAnswer'>): NonNullable<ModelClientOptions['onResult']> {
   return (model, result, reqId) => {
     metrics.observeJob(model, result.timings);
     metrics.versions.observe(model, result);
+    drift?.recordAnswer(model, result);
     logger.debug({ reqId, model, timings: result.timings }, 'job answered');
   };
+}
+
+/**
+ * Drift monitoring's parts: the shared window (recording only with DRIFT_MONITORING on), the
+ * monitor behind GET /drift_status, and its gauges on this worker's /metrics registry.
+ */
+function driftServices(config: GatewayConfig, redis: Redis, catalog: ModelCatalog, metrics: GatewayMetrics, logger: Logger) {
+  const s = config.drift;
+  const window = new DriftWindow(redis, {
+    windowAnswers: s.windowAnswers,
+    windowHours: s.windowHours,
+    onError: (err) => logger.debug({ err: err.message }, 'drift: recording failed'),
+  });
+  const monitor = new DriftMonitor({
+    window,
+    baselines: new VersionBaselines(config.modelsDir),
+    servingVersion: async (m) => (await catalog.get(m))?.version,
+    servedModels: config.servedModels,
+    settings: s,
+  });
+  registerDriftMetrics(metrics.registry, () => monitor.status(), (err) => logger.debug({ err: err.message }, 'metrics: reading the drift window failed'));
+  return { window: s.enabled ? window : undefined, monitor };
 }
 
 /** The shadow versions running now and their agreement counters (for /metrics). */
@@ -102,10 +129,12 @@ export function createGatewayServices(
     onCollectError: (err) => logger.debug({ err: err.message }, 'metrics: reading queue state failed'),
   });
   const stateStore = new ModelStateStore(redis);
+  const catalog = new ModelCatalog(config.modelsDir, 5000, async (m) => (isReady(redis) ? (await stateStore.read(m))?.serving : undefined));
+  const drift = driftServices(config, redis, catalog, metrics, logger);
   const client = new ModelClient(redis, queues, registry, replies, logger, {
     maxQueuedPerModel: config.maxQueuedPerModel,
     requestTimeoutMs: config.requestTimeoutMs,
-    onResult: observeAnswers(metrics, logger),
+    onResult: observeAnswers(metrics, logger, drift.window),
   });
   const dashboard = openDashboardQueues(config.redisUrl);
   let stopping = false;
@@ -115,12 +144,15 @@ export function createGatewayServices(
     redis,
     registry,
     client,
-    catalog: new ModelCatalog(config.modelsDir, 5000, async (m) => (isReady(redis) ? (await stateStore.read(m))?.serving : undefined)),
+    catalog,
     about: readAbout(),
     isShuttingDown: () => stopping,
     metrics,
     dashboardQueues: dashboard.queues,
     ...retention(config, redis, logger),
+    drift,
+    // Each review counts toward its model versions' accuracy (drift/review-record.ts).
+    onFeedback: drift.window && recordReview(drift.window, (err) => logger.warn({ err: err.message }, 'drift: could not record a review')),
   };
   const app = createApp(appDeps);
   return {

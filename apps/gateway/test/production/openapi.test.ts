@@ -1,6 +1,8 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import {
   BatchResponseSchema,
+  DriftStatusSchema,
+  DriftSummarySchema,
   ERROR_CODES,
   FeedbackRequestSchema,
   FeedbackResponseSchema,
@@ -44,6 +46,7 @@ describe('OpenAPI document', () => {
         '/predict_lgbm',
         '/predict_batch',
         '/feedback',
+        '/drift_status',
         '/admin/models',
         ...['promote', 'canary', 'shadow', 'rollback', 'validate'].map((op) => `/admin/models/{type}/${op}`),
       ].sort(),
@@ -140,6 +143,19 @@ describe('OpenAPI document', () => {
     });
     expect(responses['429'].headers).toEqual(expect.objectContaining({ 'Retry-After': expect.anything(), 'RateLimit-Remaining': expect.anything() }));
     expect(responses['503'].headers).toEqual(expect.objectContaining({ 'Retry-After': expect.anything() }));
+  });
+});
+
+describe('GET /drift_status in the document', () => {
+  it('answers the full report or the public summary, each example accepted by its zod schema; ?model= only; open without a key', () => {
+    const op = (build().paths as Record<string, Record<string, any>>)['/drift_status'].get;
+    const json = op.responses['200'].content['application/json'];
+    expect(json.schema.anyOf).toEqual([{ $ref: '#/components/schemas/DriftStatus' }, { $ref: '#/components/schemas/DriftSummary' }]);
+    expect(DriftStatusSchema.safeParse(json.examples.report.value).success).toBe(true);
+    expect(DriftSummarySchema.strict().safeParse(json.examples.summary.value).success).toBe(true);
+    expect(op.parameters).toEqual([expect.objectContaining({ in: 'query', name: 'model', required: false, schema: expect.objectContaining({ enum: ['lgbm', 'clip'] }) })]);
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '400', '403', '503']));
+    expect(op.security).toEqual([{}, { ApiKeyHeader: [] }, { BearerAuth: [] }]);
   });
 });
 

@@ -29,29 +29,24 @@ export type PixelReader = (i: number, c: 0 | 1 | 2) => number;
 
 /** Statistics of an RGB uint8 view (row-major, 3 channels, no padding). */
 export function inputStatsOfRgb(rgb: Uint8Array, width: number, height: number, source: SourceSize): InputStats {
-  if (rgb.length !== width * height * 3) {
-    throw new RangeError(`expected ${width}x${height} RGB (${width * height * 3} bytes), got ${rgb.length}`);
-  }
-  return inputStatsOfPixels((i, c) => rgb[i * 3 + c], width, height, source);
-}
-
-/** Statistics of a width x height view read through `pixel`. */
-export function inputStatsOfPixels(pixel: PixelReader, width: number, height: number, source: SourceSize): InputStats {
   if (!(Number.isInteger(width) && Number.isInteger(height) && width >= 3 && height >= 3)) {
     throw new RangeError(`a view of at least 3x3 pixels is needed, got ${width}x${height}`);
   }
+  if (rgb.length !== width * height * 3) {
+    throw new RangeError(`expected ${width}x${height} RGB (${width * height * 3} bytes), got ${rgb.length}`);
+  }
   if (!(source.width > 0 && source.height > 0)) throw new RangeError(`bad source size ${source.width}x${source.height}`);
   const n = width * height;
-  const luma = new Float64Array(n);
+  const luma = scratch(n);
   let lumaSum = 0;
   let rgSum = 0;
   let rgSq = 0;
   let ybSum = 0;
   let ybSq = 0;
-  for (let i = 0; i < n; i++) {
-    const r = pixel(i, 0);
-    const g = pixel(i, 1);
-    const b = pixel(i, 2);
+  for (let i = 0, p = 0; i < n; i++, p += 3) {
+    const r = rgb[p];
+    const g = rgb[p + 1];
+    const b = rgb[p + 2];
     const l = 0.299 * r + 0.587 * g + 0.114 * b;
     luma[i] = l;
     lumaSum += l;
@@ -72,6 +67,28 @@ export function inputStatsOfPixels(pixel: PixelReader, width: number, height: nu
     colourfulness: Math.sqrt(rgVar + ybVar) + 0.3 * Math.sqrt(rgMean * rgMean + ybMean * ybMean),
     sharpness: laplacianVariance(luma, width, height),
   };
+}
+
+/** Statistics of a width x height view read through `pixel` (copied into bytes first: one tight loop). */
+export function inputStatsOfPixels(pixel: PixelReader, width: number, height: number, source: SourceSize): InputStats {
+  const n = Math.max(0, width * height);
+  const rgb = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    rgb[i * 3] = pixel(i, 0);
+    rgb[i * 3 + 1] = pixel(i, 1);
+    rgb[i * 3 + 2] = pixel(i, 2);
+  }
+  return inputStatsOfRgb(rgb, width, height, source);
+}
+
+/**
+ * The luma plane, reused across calls (every value read from it is copied into a number before the
+ * call returns): a fresh 400 KB array per 224 px photo cost more than the arithmetic.
+ */
+let lumaScratch = new Float64Array(0);
+function scratch(n: number): Float64Array {
+  if (lumaScratch.length < n) lumaScratch = new Float64Array(n);
+  return lumaScratch;
 }
 
 /** Variance of 4 * centre - (up + down + left + right) over the interior pixels. */

@@ -4,7 +4,7 @@ import { DecodeLimits } from '../probe';
 import { TENSOR_RESIZE_KERNEL, TensorSpec } from '../tensor';
 import { FEATURE_RESIZE_KERNEL } from '../features/extract';
 import { WORKING_SIZE } from '../features/regions';
-import { InputStats, SourceSize, inputStatsOfPixels, inputStatsOfRgb } from './input-stats';
+import { InputStats, SourceSize, inputStatsOfRgb } from './input-stats';
 
 /**
  * The image input statistics are measured on: the size and fit a model type's preprocessing
@@ -51,14 +51,24 @@ export function sourceSizeOf(buf: Buffer, opts: DecodeLimits = {}): SourceSize {
  * each value is mapped back to its 0-255 byte ((t * std + mean) * 255, rounded), so the figures
  * equal those of the decoded view without a second decode.
  */
+/** The bytes read back from a tensor slot, reused across calls of the same size. */
+let rgbScratch = new Uint8Array(0);
+
 export function inputStatsOfTensor(tensor: Float32Array, offset: number, spec: TensorSpec, source: SourceSize): InputStats {
   const plane = spec.width * spec.height;
-  const scale = spec.std.map((s) => s * 255);
-  const shift = spec.mean.map((m) => m * 255);
-  const at =
-    spec.layout === 'NCHW'
-      ? (i: number, c: 0 | 1 | 2) => offset + c * plane + i
-      : (i: number, c: 0 | 1 | 2) => offset + i * 3 + c;
-  const byte = (i: number, c: 0 | 1 | 2) => Math.min(255, Math.max(0, Math.round(tensor[at(i, c)] * scale[c] + shift[c])));
-  return inputStatsOfPixels(byte, spec.width, spec.height, source);
+  if (rgbScratch.length !== plane * 3) rgbScratch = new Uint8Array(plane * 3);
+  const rgb = rgbScratch;
+  for (let c = 0; c < 3; c++) {
+    const scale = spec.std[c] * 255;
+    const shift = spec.mean[c] * 255;
+    // NCHW: channel c is one plane; NHWC: every third value from c.
+    const start = offset + (spec.layout === 'NCHW' ? c * plane : c);
+    const step = spec.layout === 'NCHW' ? 1 : 3;
+    for (let i = 0, t = start, p = c; i < plane; i++, t += step, p += 3) {
+      // clamped, then rounded half up as Math.round does (`| 0` truncates a value known to be in 0-255)
+      const x = tensor[t] * scale + shift;
+      rgb[p] = x <= 0 ? 0 : x >= 255 ? 255 : (x + 0.5) | 0;
+    }
+  }
+  return inputStatsOfRgb(rgb, spec.width, spec.height, source);
 }

@@ -20,6 +20,7 @@ import {
 } from './examples';
 import { registerFeedbackLoopPaths } from './feedback-loop-docs';
 import { registerModelAdminPaths } from './model-admin-docs';
+import { registerDriftPaths } from './drift-docs';
 import { ApiInfoSchema } from './schemas';
 
 // Adds .openapi() to zod's schemas (idempotent): the registry names components with it.
@@ -240,6 +241,7 @@ export function buildOpenApiDocument(opts: OpenApiOptions): ReturnType<OpenApiGe
   });
   registerModelAdminPaths(registry, { errors, ok: (d, schema, example) => ok(d, schema, example), keyed });
   registerFeedbackLoopPaths(registry, { errors, ok: (d, schema, example) => ok(d, schema, example, true), keyed, predictErrors: PREDICT_ERRORS, maxUploadMb: opts.maxUploadMb, batch: opts.batch ?? { maxFiles: 16, maxTotalMb: 64 } });
+  registerDriftPaths(registry, { errors, ok: (d, schema, example) => ok(d, schema, example), keyed });
   registry.registerPath({
     method: 'get',
     path: '/openapi.json',

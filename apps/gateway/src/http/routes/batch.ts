@@ -7,6 +7,7 @@ import { ClientGoneError, DeadlineExceededError, HttpError, ServiceUnavailableEr
 import { retainedResult, type RetainUpload } from '../../retention/retain-upload';
 import type { BatchPhoto } from '../batch-upload';
 import { clientGoneSignal } from '../middleware/request-context';
+import { ensembleObserver, type DriftWindow } from '../../drift';
 import type { EndpointInfo } from './endpoint';
 import { retainedMembers } from './ensemble';
 import { toPredictionResponse } from './predict';
@@ -25,6 +26,8 @@ export interface BatchRouteDeps {
   requestTimeoutMs: number;
   /** SAVE_UPLOADS: each answered photo is kept as its own record, with its own request id. */
   retain?: RetainUpload;
+  /** Drift monitoring: counts whether lgbm and clip agreed on each ensemble photo. */
+  drift?: Pick<DriftWindow, 'recordEnsemble'>;
 }
 
 declare module 'express-serve-static-core' {
@@ -56,7 +59,7 @@ export const photoRequestId = (batchId: string, index: number) => `${batchId}:${
  */
 export function batchRouter(deps: BatchRouteDeps): { router: Router; endpoints: EndpointInfo[] } {
   const router = Router();
-  const predictor = new EnsemblePredictor(deps.client, deps.settings, deps.servedModels);
+  const predictor = new EnsemblePredictor(deps.client, deps.settings, deps.servedModels, ensembleObserver(deps.drift));
   const shares = deps.share ? { 1: deps.share(1), 2: deps.share(2) } : undefined;
   const share: RequestHandler = (req, res, next) => (shares ? shares[res.locals.batchModel === 'ensemble' ? 2 : 1](req, res, next) : next());
 

@@ -4,6 +4,7 @@ import { EnsemblePredictor, EnsembleSettings, toEnsembleResponse, UnknownStrateg
 import { clientGoneSignal } from '../middleware/request-context';
 import type { PredictionClient } from '../../dispatch/model-client';
 import { RetainedResult, RetainUpload, retainedResult } from '../../retention/retain-upload';
+import { ensembleObserver, type DriftWindow } from '../../drift';
 import type { EndpointInfo } from './endpoint';
 
 export interface EnsembleRouteDeps {
@@ -14,6 +15,8 @@ export interface EnsembleRouteDeps {
   servedModels: readonly ModelType[];
   /** SAVE_UPLOADS: keeps the upload and the answers before the answer is sent. */
   retain?: RetainUpload;
+  /** Drift monitoring: counts whether lgbm and clip agreed. */
+  drift?: Pick<DriftWindow, 'recordEnsemble'>;
 }
 
 declare module 'express-serve-static-core' {
@@ -34,7 +37,7 @@ const strategyParam: RequestHandler = (req, res, next) => {
 /** POST /predict_ensemble[?strategy=weighted|cascade]: both models over ONE stored upload. */
 export function ensembleRouter(deps: EnsembleRouteDeps): { router: Router; endpoints: EndpointInfo[] } {
   const router = Router();
-  const predictor = new EnsemblePredictor(deps.client, deps.settings, deps.servedModels);
+  const predictor = new EnsemblePredictor(deps.client, deps.settings, deps.servedModels, ensembleObserver(deps.drift));
   router.post('/predict_ensemble', strategyParam, ...deps.upload, async (req: Request, res: Response, next: NextFunction) => {
     const image = res.locals.upload;
     if (!image) return next(new Error('ensemble route mounted without the upload middleware'));

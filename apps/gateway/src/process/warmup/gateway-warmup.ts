@@ -37,7 +37,7 @@ export interface GatewayWarmupReport {
  * The app the warm-up talks to: the worker's own parts, except the model client (`client`: the
  * echo client or the stand-in, echo-queues.ts), and nothing kept: log lines go to /dev/null at
  * the real level (so the request logger runs as it will), metrics to a registry nobody scrapes,
- * and there is no API key, rate limit or upload retention.
+ * and there is no API key, rate limit, upload retention or drift recording.
  */
 export function warmupApp(deps: AppDeps, logger: Logger, client: PredictionClient, metrics: GatewayMetrics) {
   return createApp({
@@ -47,6 +47,7 @@ export function warmupApp(deps: AppDeps, logger: Logger, client: PredictionClien
     client,
     metrics,
     retain: undefined,
+    drift: deps.drift && { monitor: deps.drift.monitor }, // warm-up answers are not answers: nothing recorded
   });
 }
 

@@ -1,0 +1,11 @@
+export { loadDriftSettings } from './drift-settings';
+export type { Band, DriftSettings } from './drift-settings';
+export { DriftWindow, driftKeys, parseAnswer } from './drift-window';
+export type { AnswerSample, ReviewEntry, VersionWindow, WindowSnapshot } from './drift-window';
+export { DriftMonitor } from './drift-monitor';
+export { driftReport, levelAbove, levelBelow } from './drift-report';
+export { registerDriftMetrics } from './drift-metrics';
+export { recordReview, reviewEntries } from './review-record';
+export { VersionBaselines } from './version-baselines';
+export type { VersionBaseline } from './version-baselines';
+export { ensembleObserver } from './ensemble-observer';
