@@ -109,7 +109,7 @@ def main() -> None:
             folds = [0]
         result = cross_validate(model, rows, cache, position, photos, a.repeat, folds, s, a.photometric, log)
         result['settings'] = vars(s)
-        result['command'] = ' '.join(sys.argv)
+        result['command'] = ' '.join(['/usr/bin/python3'] + sys.argv)
         for name in ('frozen', 'fine_tuned'):
             f = result['per_fold'][name]
             log(f'{name}: per fold accuracy {mean_sd([x["accuracy"] for x in f])}, AUC {mean_sd([x["auc"] for x in f])}, '

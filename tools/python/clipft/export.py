@@ -6,6 +6,7 @@ folded into one Gemm before the Softmax, as train:clip does. A JSON beside the m
 settings and the torch probabilities of a few photos, which the caller checks against onnxruntime.
 """
 import json
+import os
 import time
 
 import numpy as np
@@ -53,7 +54,10 @@ def export_onnx(model, rows, cache, position, photos, s, photometric, out: str, 
     torch.onnx.export(served, example, out, input_names=['image'], output_names=['probabilities'],
                       dynamic_axes={'image': {0: 'N'}, 'probabilities': {0: 'N'}}, opset_version=13, do_constant_folding=True)
     meta = {
+        'command': ' '.join(['/usr/bin/python3'] + [a if ' ' not in a else repr(a) for a in __import__('sys').argv]),
         'source_model': source,
+        'source_version': os.path.basename(os.path.dirname(os.path.abspath(source))),
+        'photometric_exported': int(rows.index['augmentation']['photometric_copies']),
         'settings': vars(s),
         'photometric_copies': photometric,
         'rows': int(len(fit_rows)),
