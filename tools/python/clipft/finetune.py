@@ -31,6 +31,7 @@ class Settings:
     head_lr: float = 1e-3
     l2: float = 0.1  # head, on standardised features, as train:clip's chosen L2
     l2sp: float = 0.01  # sum of squared weight changes, times l2sp/2
+    smoothing: float = 0.0  # fine-tuning targets y (1 - s) + s / 2, against over-confident memorised copies
     seed: int = 42
 
 
@@ -161,7 +162,8 @@ def train(model: Model, cache, fit_idx: np.ndarray, y_rows: np.ndarray, s: Setti
             for b in range(0, len(order), s.batch):
                 idx = order[b:b + s.batch]
                 out = model.logits(take(cache, idx))
-                loss = F.binary_cross_entropy_with_logits(out, torch.from_numpy(y_rows[idx]).float())
+                target = torch.from_numpy(y_rows[idx]).float() * (1 - s.smoothing) + s.smoothing / 2
+                loss = F.binary_cross_entropy_with_logits(out, target)
                 loss = loss + 0.5 * s.l2 * (model.wb[:-1] ** 2).sum()
                 loss = loss + 0.5 * s.l2sp * sum(((g.param(p) - model.pretrained[p]) ** 2).sum() for p in model.split.trainable)
                 opt.zero_grad()
