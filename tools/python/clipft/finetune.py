@@ -31,6 +31,7 @@ class Settings:
     head_lr: float = 1e-3
     l2: float = 0.1  # head, on standardised features, as train:clip's chosen L2
     l2sp: float = 0.01  # sum of squared weight changes, times l2sp/2
+    refit_head: bool = False  # after fine-tuning, refit the L2 logistic head on the new embedding (as the frozen recipe fits it)
     smoothing: float = 0.0  # fine-tuning targets y (1 - s) + s / 2, against over-confident memorised copies
     seed: int = 42
 
@@ -119,6 +120,16 @@ class Model:
         return np.concatenate([torch.sigmoid(self.logits(take(cache, idx[s:s + batch]))).numpy() for s in range(0, len(idx), batch)])
 
 
+def fit_head(model: Model, cache, fit_idx: np.ndarray, y_rows: np.ndarray, l2: float) -> None:
+    """Standardiser and L2 logistic head on the current embedding of the fitting rows."""
+    z = embeddings(model.split, cache, fit_idx)
+    model.mean = z.mean(0)
+    std = z.std(0, unbiased=False)
+    model.inv_std = torch.where(std > 1e-6, 1 / std, torch.zeros_like(std))
+    y = torch.from_numpy(y_rows[fit_idx]).float()
+    model.wb = torch.nn.Parameter(fit_logistic((z - model.mean) * model.inv_std, y, l2))
+
+
 def epoch_rows(fit_idx: np.ndarray, photo_pos: np.ndarray, k: int, gen: torch.Generator) -> np.ndarray:
     """One epoch's rows in random order: all of them, or k drawn per photo among its copies."""
     if k <= 0:
@@ -137,12 +148,7 @@ def train(model: Model, cache, fit_idx: np.ndarray, y_rows: np.ndarray, s: Setti
     `on_epoch(k)` after the head fit (k = 0) and after every epoch."""
     model.restore()
     g = model.split.graph
-    z = embeddings(model.split, cache, fit_idx)
-    model.mean = z.mean(0)
-    std = z.std(0, unbiased=False)
-    model.inv_std = torch.where(std > 1e-6, 1 / std, torch.zeros_like(std))
-    y = torch.from_numpy(y_rows[fit_idx]).float()
-    model.wb = torch.nn.Parameter(fit_logistic((z - model.mean) * model.inv_std, y, s.l2))
+    fit_head(model, cache, fit_idx, y_rows, s.l2)
     if on_epoch:
         on_epoch(0)  # the frozen model: pretrained backbone + fitted head
     if s.epochs == 0:
@@ -177,6 +183,10 @@ def train(model: Model, cache, fit_idx: np.ndarray, y_rows: np.ndarray, s: Setti
     finally:
         for p in params:
             p.requires_grad_(False)
+    if s.refit_head:
+        fit_head(model, cache, fit_idx, y_rows, s.l2)
+        if on_epoch:
+            on_epoch(s.epochs + 1)  # the refitted head
 
 
 def snapshot(model: Model) -> dict:
