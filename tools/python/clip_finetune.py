@@ -99,8 +99,9 @@ def main() -> None:
     log(f'fine-tuned: {len(split.train_nodes)} nodes after {s.cut}, {sum(graph.param(p).numel() for p in split.trainable)} weights; cached: {", ".join(split.boundary)}')
     fit_kinds = ('original', 'resolution', 'photometric')
     photos = np.arange(len(rows.label))
-    if a.check:  # a few photos per class, enough for a fold to hold both labels
-        photos = np.concatenate([np.flatnonzero(rows.label == c)[:12] for c in (0, 1)])
+    if a.check:  # a few photos per class, in and out of fold 0, so the smoke fold holds out both labels
+        fold0 = rows.folds[a.repeat] == 0
+        photos = np.sort(np.concatenate([np.flatnonzero((rows.label == c) & (fold0 == f))[:6] for c in (0, 1) for f in (True, False)]))
     all_rows = np.sort(np.concatenate([rows.rows_of(fit_kinds, photos, a.photometric), rows.rows_of(['reencoded_256'], photos)]))
     cache = cached(rows, split, None if a.check else a.cache_dir, a.model, s.cut, all_rows)
     position = {r: i for i, r in enumerate(all_rows)}
