@@ -70,6 +70,7 @@ def main() -> None:
     ap.add_argument('--head-lr', type=float, default=Settings.head_lr)
     ap.add_argument('--l2', type=float, default=Settings.l2)
     ap.add_argument('--l2sp', type=float, default=Settings.l2sp)
+    ap.add_argument('--train-only', choices=['', 'bn'], default='', help="'bn': fine-tune only the batch-norm scale/shift after the cut")
     ap.add_argument('--refit-head', action='store_true', help='refit the L2 logistic head on the fine-tuned embedding')
     ap.add_argument('--smoothing', type=float, default=Settings.smoothing, help='label smoothing of the fine-tuning targets')
     ap.add_argument('--batch', type=int, default=Settings.batch)
@@ -94,7 +95,7 @@ def main() -> None:
         if not diff < 1e-3:
             raise SystemExit(f'torch does not reproduce the ONNX embedding (max abs diff {diff})')
         return
-    s = Settings(cut=a.cut, epochs=1 if a.check else a.epochs, rows_per_photo=a.rows_per_photo, smoothing=a.smoothing, refit_head=a.refit_head, batch=a.batch, lr=a.lr, head_lr=a.head_lr, l2=a.l2, l2sp=a.l2sp, seed=a.seed)
+    s = Settings(cut=a.cut, epochs=1 if a.check else a.epochs, rows_per_photo=a.rows_per_photo, smoothing=a.smoothing, refit_head=a.refit_head, train_only=a.train_only, batch=a.batch, lr=a.lr, head_lr=a.head_lr, l2=a.l2, l2sp=a.l2sp, seed=a.seed)
     split = Split(graph, s.cut)
     log(f'fine-tuned: {len(split.train_nodes)} nodes after {s.cut}, {sum(graph.param(p).numel() for p in split.trainable)} weights; cached: {", ".join(split.boundary)}')
     fit_kinds = ('original', 'resolution', 'photometric')

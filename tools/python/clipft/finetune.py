@@ -34,6 +34,7 @@ class Settings:
     refit_head: bool = False  # after fine-tuning, refit the L2 logistic head on the new embedding (as the frozen recipe fits it)
     smoothing: float = 0.0  # fine-tuning targets y (1 - s) + s / 2, against over-confident memorised copies
     seed: int = 42
+    train_only: str = ''  # '' = every weight after the cut; 'bn' = only batch-norm scale/shift (few parameters)
 
 
 class Split:
@@ -153,7 +154,8 @@ def train(model: Model, cache, fit_idx: np.ndarray, y_rows: np.ndarray, s: Setti
         on_epoch(0)  # the frozen model: pretrained backbone + fitted head
     if s.epochs == 0:
         return
-    params = [g.param(p) for p in model.split.trainable]
+    names = [p for p in model.split.trainable if s.train_only != 'bn' or p.endswith(('/gamma', '/beta'))]
+    params = [g.param(p) for p in names]
     for p in params:
         p.requires_grad_(True)
     opt = torch.optim.Adam([{'params': params, 'lr': s.lr}, {'params': [model.wb], 'lr': s.head_lr}])
