@@ -3,7 +3,7 @@
  * the service sees them (REDIS_URL, MODELS_DIR). Exit 0 when done, 1 when refused (nothing changed
  * then), 2 on a usage error.
  */
-import './models/control-priority'; // first: the rest of the CLI loads at the raised priority
+import './models/raise-priority'; // first: the rest of the CLI loads at the raised priority
 import path from 'node:path';
 import { ModelStoreError } from '@cataract/model-store';
 import { Redis } from 'ioredis';

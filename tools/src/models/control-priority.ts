@@ -1,6 +1,6 @@
 /**
- * Imported first by `npm run models`: asks for a higher CPU priority before the rest of the CLI
- * loads. The command is most needed when the host is saturated (a rollback in an incident), and
+ * `npm run models` asks for a higher CPU priority before the rest of the CLI loads
+ * (raise-priority.ts). The command is most needed when the host is saturated (a rollback in an incident), and
  * there a normal-priority process gets a few tenths of a core: loading and running the command
  * then takes seconds before the change reaches the actors. Allowed for root or with CAP_SYS_NICE;
  * elsewhere the request is refused and the CLI runs as it is. MODELS_CLI_NICE sets the value
@@ -21,5 +21,3 @@ export function controlPriority(env: NodeJS.ProcessEnv = process.env): number | 
     return undefined; // EACCES: not permitted here
   }
 }
-
-controlPriority();
