@@ -4,12 +4,13 @@
  * back through the gateway's /admin/models routes while clients keep uploading. Nothing restarts,
  * no request fails, and the answers name the version the state names between the commands.
  */
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultVersion } from '@cataract/model-store';
 import { startLoad } from '@cataract/test-support/load';
 import { inPhase, versionViolations, type Phase } from '../versions/phases';
+import { publishCopy } from '../versions/store-copy';
 import { ROOT, sleep } from './support/docker';
 
 /** A copy of the repository's models for MODELS_HOST_DIR, readable by the containers' non-root user. */
@@ -20,14 +21,10 @@ export function modelsHostDir(): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Publishes a copy of the default lgbm version under a new name, as an operator would copy a trained one in. */
+/** A copy of the default lgbm version under a new name, as an operator would copy a trained one in. */
 function copyInNewVersion(modelsDir: string): { def: string; next: string } {
   const def = defaultVersion(modelsDir, 'lgbm')!;
-  const next = `${def}-compose`;
-  cpSync(join(modelsDir, 'lgbm', def), join(modelsDir, 'lgbm', next), { recursive: true });
-  const file = join(modelsDir, 'lgbm', next, 'manifest.json');
-  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), version: next }, null, 2));
-  return { def, next };
+  return { def, next: publishCopy(modelsDir, def, `${def}-compose`) };
 }
 
 async function admin(base: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {

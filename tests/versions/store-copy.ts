@@ -19,7 +19,8 @@ export interface VersionStore {
   remove(): void;
 }
 
-function publishCopy(dir: string, from: string, to: string, edit: (m: Record<string, any>) => void = () => undefined): string {
+/** Publishes a copy of lgbm version `from` under the name `to` in the store at `dir` (its manifest renamed, then `edit`ed). */
+export function publishCopy(dir: string, from: string, to: string, edit: (m: Record<string, any>) => void = () => undefined): string {
   const target = join(dir, 'lgbm', to);
   cpSync(join(dir, 'lgbm', from), target, { recursive: true });
   const file = join(target, 'manifest.json');
