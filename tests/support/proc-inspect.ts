@@ -47,6 +47,25 @@ export function childPids(pid: number): number[] {
   });
 }
 
+/**
+ * One line per process of the tree under `pid` (itself, then its children): state, CPU seconds
+ * used and the kernel function it sleeps in, so a start that timed out says whether its processes
+ * were busy, waiting, or gone.
+ */
+export function describeProcessTree(pid: number): string {
+  const line = (p: number, indent: string): string => {
+    const stat = read(`/proc/${p}/stat`);
+    if (stat === undefined) return `${indent}${p}: gone`;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the comm), in clock ticks (100/s on Linux).
+    const cpuS = (Number(fields[11]) + Number(fields[12])) / 100;
+    const wchan = (read(`/proc/${p}/wchan`) ?? '?').trim() || '-';
+    const threads = /^Threads:\s+(\d+)/m.exec(read(`/proc/${p}/status`) ?? '')?.[1] ?? '?';
+    return `${indent}${p}: state ${fields[0]}, cpu ${cpuS.toFixed(2)} s, threads ${threads}, wchan ${wchan}`;
+  };
+  return [line(pid, ''), ...childPids(pid).map((c) => line(c, '  '))].join('\n');
+}
+
 /** Resident memory of a process in bytes (VmRSS), undefined when it is gone. */
 export function rssBytes(pid: number): number | undefined {
   const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(read(`/proc/${pid}/status`) ?? '');

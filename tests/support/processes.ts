@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { describeProcessTree, procAvailable } from './proc-inspect';
 import { track, untrack } from './reaper';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -123,7 +124,9 @@ export async function waitForHealth(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const logs = (opts.processes ?? []).map((p) => `--- ${p.name}\n${p.output().slice(-3000)}`).join('\n');
+  const logs = (opts.processes ?? [])
+    .map((p) => `--- ${p.name}\n${procAvailable ? `${describeProcessTree(p.pid)}\n` : ''}${p.output().slice(-3000)}`)
+    .join('\n');
   throw new Error(`health condition not met (last: ${last})\n${logs}`);
 }
 

@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   GATEWAY_WORKERS: int(4, 1),
   /** Uploads a starting worker sends itself before it listens (process/warmup/); 0: none. */
   GATEWAY_WARMUP_REQUESTS: int(300).pipe(z.number().max(100_000)),
+  /** Longest a worker's warm-up may take before it listens anyway, partly cold. */
+  GATEWAY_WARMUP_MAX_MS: int(30_000, 100),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(10),
   /** Decompression-bomb limit used by the header check (defaults to @cataract/imaging's). */
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().optional(),
@@ -119,6 +121,8 @@ export interface GatewayConfig {
   semiSpaceMb: number;
   /** GATEWAY_WARMUP_REQUESTS: loopback uploads a worker serves itself before it listens. */
   warmupRequests: number;
+  /** GATEWAY_WARMUP_MAX_MS: past this, a worker stops its warm-up and listens. */
+  warmupMaxMs: number;
   shutdownGraceMs: number;
   ensemble: EnsembleSettings;
   /** API_KEYS (clients); empty: predictions need no key. */
@@ -200,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     interruptBudget: e.V8_INTERRUPT_BUDGET,
     semiSpaceMb: e.GATEWAY_SEMI_SPACE_MB,
     warmupRequests: e.GATEWAY_WARMUP_REQUESTS,
+    warmupMaxMs: e.GATEWAY_WARMUP_MAX_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? e.REQUEST_TIMEOUT_MS + 2000,
     ensemble: loadEnsembleSettings(e, e.MODELS_DIR),
     apiKeys,

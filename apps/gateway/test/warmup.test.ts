@@ -75,7 +75,7 @@ maybe('gateway warm-up over a private redis-server', () => {
     const commands: string[] = [];
     monitor.on('monitor', (_time: string, args: string[]) => commands.push(String(args[0]).toLowerCase() + ' ' + (args[1] ?? '')));
 
-    const report = await warmUpGateway(svc, logger, 24, 3);
+    const report = await warmUpGateway(svc, logger, 24, { concurrency: 3 });
     expect(report).toMatchObject({ requests: 24, failed: 0, throughRedis: true });
     monitor.disconnect();
 
@@ -101,22 +101,42 @@ maybe('gateway warm-up over a private redis-server', () => {
   it('falls back to the stand-in while Redis is not ready', async () => {
     const { svc, lines, logger } = await start({});
     svc.redis.disconnect(); // the request-path connection only: no reconnect
-    const report = await warmUpGateway(svc, logger, 6, 2);
+    const report = await warmUpGateway(svc, logger, 6, { concurrency: 2 });
     expect(report).toMatchObject({ requests: 6, failed: 0, throughRedis: false });
     expect(lines.map((l) => l.msg)).toEqual(['gateway worker warmed up']);
   });
 
   it('reports (does not throw) warm-up uploads that are refused', async () => {
     const { svc, lines, logger } = await start({ MAX_UPLOAD_MB: '0.001' }); // ~1 KB: every rendered photo is too large
-    const report = await warmUpGateway(svc, logger, 6, 2);
+    const report = await warmUpGateway(svc, logger, 6, { concurrency: 2 });
     expect(report).toMatchObject({ requests: 6, failed: 6 });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 50, statuses: { 413: 6 } });
   });
 
+  it('gives up at maxMs when Redis stalls, so the worker can still listen', async () => {
+    const { svc, lines, logger } = await start({});
+    process.kill(server.pid, 'SIGSTOP'); // a stalled Redis: connected, answering nothing
+    try {
+      const t0 = Date.now();
+      const report = await warmUpGateway(svc, logger, 40, { concurrency: 2, maxMs: 300 });
+      // No upload can have been answered (Redis held every SET); what matters is that it returned.
+      expect(Date.now() - t0).toBeLessThan(15_000);
+      expect(report).toMatchObject({ cutShort: true, throughRedis: true, failed: report.requests });
+      expect(report.skipped).toBeGreaterThan(0);
+      expect(report.requests + report.skipped).toBe(40);
+      const warmup = lines.filter((l) => /warm/.test(l.msg));
+      expect(warmup.map((l) => [l.level, l.msg])).toEqual([[40, 'gateway warm-up cut short: it ran out of time (serving anyway, partly cold)']]);
+      expect(warmup[0]).toMatchObject({ maxMs: 300, cutShort: true });
+    } finally {
+      process.kill(server.pid, 'SIGCONT');
+    }
+    await servicesReady(svc);
+  });
+
   it('does nothing for 0 requests', async () => {
     const { svc, lines, logger } = await start({});
-    expect(await warmUpGateway(svc, logger, 0)).toEqual({ requests: 0, failed: 0, ms: 0, throughRedis: false });
+    expect(await warmUpGateway(svc, logger, 0)).toEqual({ requests: 0, failed: 0, skipped: 0, cutShort: false, ms: 0, throughRedis: false });
     expect(lines).toEqual([]);
   });
 });

@@ -49,7 +49,7 @@ export async function startHttpWorker(config: GatewayConfig, logger: Logger): Pr
     logger.warn({ waitedMs: STARTUP_REDIS_WAIT_MS }, 'Redis not ready at startup; listening anyway (degraded until it is)');
   }
   // Compile the request path before the first client's request needs it (warmup/gateway-warmup.ts).
-  await warmUpGateway(services, logger, config.warmupRequests);
+  await warmUpGateway(services, logger, config.warmupRequests, { maxMs: config.warmupMaxMs });
   // In a cluster, listen together with the sibling workers (start-barrier.ts).
   if ((await awaitListenTurn(START_BARRIER_WORKER_WAIT_MS)) === 'timeout') logger.warn({ waitedMs: START_BARRIER_WORKER_WAIT_MS }, 'the primary never released the start barrier; listening anyway');
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mapLimit } from '@cataract/concurrency';
+import { mapLimit, withTimeout } from '@cataract/concurrency';
 import type { ModelType } from '@cataract/contracts';
 import { renderSampleEyePhotos } from '@cataract/imaging';
 import pino from 'pino';
@@ -28,6 +28,10 @@ export interface GatewayWarmupReport {
   requests: number;
   /** Warm-up answers that were not 200 (logged; the worker starts anyway). */
   failed: number;
+  /** Uploads not sent because the warm-up ran out of time (`maxMs`). */
+  skipped: number;
+  /** Whether time ran out (`maxMs`): uploads were skipped or abandoned unanswered. */
+  cutShort: boolean;
   ms: number;
   /** Whether the uploads went through Redis (the echo client) or only to the stand-in. */
   throughRedis: boolean;
@@ -72,23 +76,46 @@ function multipart(photo: Buffer, name: string): { body: Buffer; contentType: st
   return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-function post(port: number, agent: Agent, path: string, upload: { body: Buffer; contentType: string }): Promise<number> {
+/** setTimeout's largest delay (a larger one, Infinity included, fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Resolves with the answer's status, or 0 when there was none within `timeoutMs`. */
+function post(port: number, agent: Agent, path: string, upload: { body: Buffer; contentType: string }, timeoutMs: number): Promise<number> {
   return new Promise((resolve) => {
+    const timer = setTimeout(() => req.destroy(), Math.min(timeoutMs, MAX_TIMER_MS));
+    const settle = (status: number) => {
+      clearTimeout(timer);
+      resolve(status);
+    };
     const req = request(
       { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'Content-Type': upload.contentType, 'Content-Length': upload.body.length } },
       (res) => {
         res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', () => resolve(0));
+        res.on('end', () => settle(res.statusCode ?? 0));
+        res.on('error', () => settle(0));
       },
     );
-    req.on('error', () => resolve(0));
+    req.on('error', () => settle(0));
     req.end(upload.body);
   });
 }
 
 /** What the warm-up uses of a worker's services (worker-services.ts). */
 export type WarmupParts = Pick<GatewayServices, 'appDeps' | 'redis' | 'replies' | 'instanceId'>;
+
+export interface WarmupOptions {
+  /** Uploads in flight at once. */
+  concurrency?: number;
+  /**
+   * Longest the uploads may take. A worker listens only after its warm-up, so a warm-up that
+   * cannot finish (Redis stalled, a starved machine) must never keep it from serving: past this,
+   * no upload is sent, those in flight are abandoned, and the worker starts cold.
+   */
+  maxMs?: number;
+}
+
+/** Longest the warm-up waits for its private queues to be deleted before the worker goes on. */
+const CLEANUP_MAX_MS = 2000;
 
 /**
  * Sends `requests` uploads, `concurrency` at a time and spread over the served predict routes, to
@@ -97,12 +124,14 @@ export type WarmupParts = Pick<GatewayServices, 'appDeps' | 'redis' | 'replies' 
  * real model client to queues that answer at once (echo-queues.ts), whose keys are deleted
  * afterwards; without, a stand-in answers for the models.
  */
-export async function warmUpGateway(parts: WarmupParts, logger: Logger, requests: number, concurrency = 4): Promise<GatewayWarmupReport> {
-  const report: GatewayWarmupReport = { requests: 0, failed: 0, ms: 0, throughRedis: false };
+export async function warmUpGateway(parts: WarmupParts, logger: Logger, requests: number, opts: WarmupOptions = {}): Promise<GatewayWarmupReport> {
+  const { concurrency = 4, maxMs = Number.POSITIVE_INFINITY } = opts;
+  const report: GatewayWarmupReport = { requests: 0, failed: 0, skipped: 0, cutShort: false, ms: 0, throughRedis: false };
   const deps = parts.appDeps;
   const paths = warmupPaths(deps.config.servedModels);
   if (requests <= 0 || paths.length === 0) return report;
   const started = performance.now();
+  const deadline = started + maxMs;
   const uploads = (await renderSampleEyePhotos()).map((photo, i) => multipart(photo, `warmup-${i}.${photo[0] === 0xff ? 'jpg' : 'png'}`));
   const discard = pino.destination({ dest: '/dev/null', sync: false });
   const quietLogger = createLogger(logger.level, { ...logger.bindings(), warmup: true }, undefined, discard);
@@ -122,7 +151,14 @@ export async function warmUpGateway(parts: WarmupParts, logger: Logger, requests
     const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
     try {
       await mapLimit(Array.from({ length: requests }, (_, i) => i), concurrency, async (i) => {
-        const status = await post(port, agent, paths[i % paths.length], uploads[i % uploads.length]);
+        const left = deadline - performance.now();
+        if (left <= 0) {
+          report.skipped++;
+          report.cutShort = true;
+          return;
+        }
+        const status = await post(port, agent, paths[i % paths.length], uploads[i % uploads.length], left);
+        if (status === 0 && performance.now() >= deadline) report.cutShort = true;
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         report.requests++;
         if (status !== 200) report.failed++;
@@ -133,12 +169,14 @@ export async function warmUpGateway(parts: WarmupParts, logger: Logger, requests
   } finally {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await echo.close();
+    // The keys left behind by a cleanup cut short are a warm-up's only: never the service's queues.
+    await withTimeout(echo.close(), CLEANUP_MAX_MS, () => undefined).catch(() => undefined);
     discard.end();
   }
   report.ms = Math.round(performance.now() - started);
   const fields = { ...report, paths, statuses: Object.fromEntries(statuses) };
-  if (report.failed > 0) logger.error(fields, 'gateway warm-up: some warm-up uploads were not answered 200 (serving anyway)');
+  if (report.cutShort) logger.warn({ ...fields, maxMs }, 'gateway warm-up cut short: it ran out of time (serving anyway, partly cold)');
+  else if (report.failed > 0) logger.error(fields, 'gateway warm-up: some warm-up uploads were not answered 200 (serving anyway)');
   else logger.info(fields, 'gateway worker warmed up');
   return report;
 }
