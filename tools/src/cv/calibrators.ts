@@ -1,0 +1,246 @@
+/**
+ * Candidate calibration maps of a model's P(cataract), each fitted on out-of-fold predictions:
+ * the identity, Platt (a * logit + b), Platt with Platt's own smoothed targets, temperature scaling
+ * (logit / T, no shift), beta calibration (Kull et al. 2017: a ln p - b ln(1 - p) + c, a, b >= 0)
+ * and isotonic regression (pool-adjacent-violators, interpolated between block means). Compared by
+ * the calibration study (tools/src/study-calibration.ts) under the same cross-fitting as Platt.
+ */
+import { LOGIT_EPSILON, logit, sigmoid } from '@cataract/contracts';
+import { fitPlatt } from './calibration';
+
+export type CalibratorName = 'none' | 'platt' | 'platt-smoothed' | 'temperature' | 'beta' | 'isotonic';
+export const CALIBRATOR_NAMES: readonly CalibratorName[] = ['none', 'platt', 'platt-smoothed', 'temperature', 'beta', 'isotonic'];
+
+export type CalibrationMap = (p: number) => number;
+
+const clampP = (p: number) => Math.min(1 - LOGIT_EPSILON, Math.max(LOGIT_EPSILON, p));
+const softplus = (t: number) => (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t)));
+
+export function fitCalibrator(name: CalibratorName, p: ArrayLike<number>, y: ArrayLike<number>): CalibrationMap {
+  switch (name) {
+    case 'none':
+      return (v) => v;
+    case 'platt': {
+      const c = fitPlatt(p, y);
+      return (v) => sigmoid(c.a * logit(v) + c.b);
+    }
+    case 'platt-smoothed': {
+      // Platt (1999): targets (N+ + 1) / (N+ + 2) and 1 / (N- + 2) instead of 1 and 0, so a few
+      // confident photos cannot push the fit towards 0 and 1.
+      let pos = 0;
+      for (let i = 0; i < y.length; i++) pos += y[i];
+      const neg = y.length - pos;
+      const t = Array.from(y, (v) => (v === 1 ? (pos + 1) / (pos + 2) : 1 / (neg + 2)));
+      const c = fitPlatt(p, t);
+      return (v) => sigmoid(c.a * logit(v) + c.b);
+    }
+    case 'temperature': {
+      const a = fitTemperature(p, y);
+      return (v) => sigmoid(a * logit(v));
+    }
+    case 'beta': {
+      const c = fitBeta(p, y);
+      return (v) => betaMap(v, c);
+    }
+    case 'isotonic': {
+      const f = fitIsotonic(p, y);
+      return (v) => isotonicMap(v, f);
+    }
+  }
+}
+
+/** Temperature scaling: the slope a = 1 / T of sigmoid(a * logit(p)), by 1-D Newton on the log-loss. */
+export function fitTemperature(p: ArrayLike<number>, y: ArrayLike<number>): number {
+  const z = Array.from(p, (v) => logit(v));
+  const objective = (a: number) => z.reduce((s, v, i) => s + softplus(a * v) - y[i] * a * v, 0);
+  let a = 1;
+  let f = objective(a);
+  for (let it = 0; it < 100; it++) {
+    let g = 0;
+    let h = 1e-9;
+    for (let i = 0; i < z.length; i++) {
+      const q = sigmoid(a * z[i]);
+      g += (q - y[i]) * z[i];
+      h += q * (1 - q) * z[i] * z[i];
+    }
+    let step = 1;
+    let next = objective(a - g / h);
+    while (next > f && step > 1e-9) {
+      step /= 2;
+      next = objective(a - (step * g) / h);
+    }
+    if (next > f) break;
+    a -= (step * g) / h;
+    const gain = f - next;
+    f = next;
+    if (gain < 1e-12 * Math.max(1, Math.abs(f))) break;
+  }
+  return a;
+}
+
+export interface BetaCalibration {
+  a: number;
+  b: number;
+  c: number;
+}
+
+export function betaMap(p: number, k: BetaCalibration): number {
+  const q = clampP(p);
+  return sigmoid(k.a * Math.log(q) - k.b * Math.log1p(-q) + k.c);
+}
+
+const BETA_RIDGE = 1e-4;
+
+/**
+ * Beta calibration: logistic regression on (ln p, -ln(1 - p)); a coefficient that comes out
+ * negative (a non-monotone map) is fixed at 0 and the rest refitted, as Kull et al. do.
+ */
+export function fitBeta(p: ArrayLike<number>, y: ArrayLike<number>): BetaCalibration {
+  const x = Array.from(p, (v) => [Math.log(clampP(v)), -Math.log1p(-clampP(v))]);
+  let free = [true, true];
+  for (let round = 0; round < 3; round++) {
+    const t = newtonLogistic(x.map((r) => r.filter((_, j) => free[j])), y);
+    const coef = [0, 0];
+    let k = 0;
+    free.forEach((on, j) => on && (coef[j] = t.coef[k++]));
+    const negative = coef.map((c, j) => free[j] && c < 0);
+    if (!negative.some(Boolean)) return { a: coef[0], b: coef[1], c: t.bias };
+    free = free.map((on, j) => on && !negative[j]);
+  }
+  return { a: 0, b: 0, c: 0 };
+}
+
+/** L2-penalised (not the intercept) logistic regression on at most a few features, Newton's method. */
+function newtonLogistic(xs: readonly number[][], y: ArrayLike<number>): { bias: number; coef: number[] } {
+  const d = (xs[0]?.length ?? 0) + 1;
+  const rows = xs.map((r) => [1, ...r]);
+  const dot = (v: readonly number[], t: readonly number[]) => v.reduce((s, x, j) => s + x * t[j], 0);
+  const objective = (t: readonly number[]) =>
+    rows.reduce((s, v, i) => s + softplus(dot(v, t)) - y[i] * dot(v, t), 0) + 0.5 * BETA_RIDGE * t.slice(1).reduce((s, x) => s + x * x, 0);
+  let theta = new Array<number>(d).fill(0);
+  let f = objective(theta);
+  for (let it = 0; it < 100; it++) {
+    const g = theta.map((t, j) => (j === 0 ? 0 : BETA_RIDGE * t));
+    const h = Array.from({ length: d }, (_, a) => Array.from({ length: d }, (_, b) => (a === b ? (a === 0 ? 1e-9 : BETA_RIDGE) : 0)));
+    rows.forEach((v, i) => {
+      const q = sigmoid(dot(v, theta));
+      const w = Math.max(q * (1 - q), 1e-12);
+      for (let a = 0; a < d; a++) {
+        g[a] += (q - y[i]) * v[a];
+        for (let b = 0; b < d; b++) h[a][b] += w * v[a] * v[b];
+      }
+    });
+    const step = solve(h, g);
+    let size = 1;
+    let next = theta.map((t, j) => t - step[j]);
+    let fn = objective(next);
+    while (fn > f && size > 1e-9) {
+      size /= 2;
+      next = theta.map((t, j) => t - size * step[j]);
+      fn = objective(next);
+    }
+    if (fn > f) break;
+    const gain = f - fn;
+    theta = next;
+    f = fn;
+    if (gain < 1e-12 * Math.max(1, Math.abs(f))) break;
+  }
+  return { bias: theta[0], coef: theta.slice(1) };
+}
+
+function solve(a: readonly number[][], b: readonly number[]): number[] {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[piv][c])) piv = r;
+    [m[c], m[piv]] = [m[piv], m[c]];
+    for (let r = c + 1; r < n; r++) {
+      const f = m[r][c] / m[c][c];
+      for (let k = c; k <= n; k++) m[r][k] -= f * m[c][k];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = m[r][n];
+    for (let k = r + 1; k < n; k++) s -= m[r][k] * x[k];
+    x[r] = s / m[r][r];
+  }
+  return x;
+}
+
+export interface IsotonicFit {
+  /** Increasing block mean scores (x) and their block frequencies (y, non-decreasing). */
+  x: number[];
+  y: number[];
+  /** Photos fitted on. */
+  n: number;
+}
+
+/** Pool-adjacent-violators on the scores sorted ascending (ties pooled first, as one block). */
+export function fitIsotonic(p: ArrayLike<number>, y: ArrayLike<number>): IsotonicFit {
+  const order = Array.from({ length: p.length }, (_, i) => i).sort((a, b) => p[a] - p[b]);
+  const blocks: { sx: number; sy: number; n: number }[] = [];
+  for (let k = 0; k < order.length; ) {
+    let j = k;
+    let sx = 0;
+    let sy = 0;
+    while (j < order.length && p[order[j]] === p[order[k]]) {
+      sx += p[order[j]];
+      sy += y[order[j]];
+      j++;
+    }
+    blocks.push({ sx, sy, n: j - k });
+    k = j;
+    while (blocks.length > 1) {
+      const last = blocks[blocks.length - 1];
+      const prev = blocks[blocks.length - 2];
+      if (prev.sy / prev.n < last.sy / last.n) break;
+      blocks.splice(-2, 2, { sx: prev.sx + last.sx, sy: prev.sy + last.sy, n: prev.n + last.n });
+    }
+  }
+  return { x: blocks.map((b) => b.sx / b.n), y: blocks.map((b) => b.sy / b.n), n: p.length };
+}
+
+/**
+ * Linear interpolation between the block means, constant beyond the ends. Kept off exact 0 and 1 by
+ * half an observation of the fit (1 / (2 n)): a block of all-normal photos says "rarely", not "never".
+ */
+export function isotonicMap(p: number, f: IsotonicFit): number {
+  const { x, y } = f;
+  const floor = 0.5 / f.n;
+  let v: number;
+  if (p <= x[0]) v = y[0];
+  else if (p >= x[x.length - 1]) v = y[y.length - 1];
+  else {
+    let lo = 0;
+    let hi = x.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (x[mid] <= p) lo = mid;
+      else hi = mid;
+    }
+    v = y[lo] + ((y[hi] - y[lo]) * (p - x[lo])) / (x[hi] - x[lo]);
+  }
+  return Math.min(1 - floor, Math.max(floor, v));
+}
+
+/**
+ * scores[r][i] mapped, per repeat r and fold f (folds[i][r]), by a calibrator fitted on the other
+ * folds' scores; `fitScores` overrides what the fold's calibrator is fitted on (e.g. inner
+ * out-of-fold scores of a nested model).
+ */
+export function crossFitCalibrator(name: CalibratorName, scores: number[][], y: number[], folds: number[][], k: number, fitScores: (r: number, f: number) => { idx: number[]; s: number[] } = (r, f) => {
+  const idx = y.map((_, i) => i).filter((i) => folds[i][r] !== f);
+  return { idx, s: idx.map((i) => scores[r][i]) };
+}): number[][] {
+  return scores.map((row, r) => {
+    const out = new Array<number>(row.length);
+    for (let f = 0; f < k; f++) {
+      const { idx, s } = fitScores(r, f);
+      const map = fitCalibrator(name, s, idx.map((i) => y[i]));
+      row.forEach((v, i) => folds[i][r] === f && (out[i] = map(v)));
+    }
+    return out;
+  });
+}
