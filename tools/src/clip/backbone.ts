@@ -29,6 +29,26 @@ export const BACKBONE_INPUT: TensorSpec & { name: string } = {
   resize: 'fill',
 };
 
+/** Another square input size for the same preprocessing (a fully convolutional backbone cut). */
+export function backboneInput(size: number): TensorSpec & { name: string } {
+  return { ...BACKBONE_INPUT, width: size, height: size };
+}
+
+/**
+ * nsfwjs backbones the clip tools can pool: their saved input size and default layers. InceptionV3
+ * gets the same `x / 255` stretched-square input from nsfwjs (only the size differs); `mixed10` is its
+ * last 2048-channel map (mean-pooled it equals the saved model's `flatten_1` at 299 px, and unlike
+ * that fixed 8x8 pool it also works at smaller inputs).
+ */
+export const BACKBONES = {
+  mobilenet_v2: { model: 'mobilenet_v2', size: 224, layers: ['flatten_1', 'block_12_add', 'block_15_add', 'block_6_expand_relu'] },
+  inception_v3: { model: 'inception_v3', size: 299, layers: ['mixed10', 'mixed7', 'mixed5', 'mixed2'] },
+} as const satisfies Record<string, { model: NsfwjsModelName; size: number; layers: readonly string[] }>;
+export type BackboneName = keyof typeof BACKBONES;
+export function isBackboneName(s: string): s is BackboneName {
+  return Object.prototype.hasOwnProperty.call(BACKBONES, s);
+}
+
 export interface BuiltBackbone {
   bytes: Uint8Array;
   source: { package: string; version: string; license: string; model: string; layer: string };
