@@ -16,7 +16,7 @@ export interface PooledBackboneOptions {
   size?: number;
 }
 
-export function buildPooledBackbone(layers: readonly string[], opts: PooledBackboneOptions = {}): { bytes: Uint8Array; width: number } {
+export function buildPooledBackbone(layers: readonly string[], opts: PooledBackboneOptions = {}): { bytes: Uint8Array; width: number; widths: number[] } {
   const name = opts.model ?? BACKBONE_MODEL;
   const files = loadNsfwjsModel(name);
   const keras = readKerasModel(files.modelJson, shardReader(files));
@@ -30,7 +30,8 @@ export function buildPooledBackbone(layers: readonly string[], opts: PooledBackb
   });
   const g = OnnxGraphBuilder.fromModel(model);
   const pooled = outputs.map((o) => (o.dims.length === 4 ? g.op('ReduceMean', [o.name], `${o.name}/gap`, { axes: attr.ints([1, 2]), keepdims: attr.int(0) }) : o.name));
-  const width = outputs.reduce((s, o) => s + Number(o.dims[o.dims.length - 1]), 0);
+  const widths = outputs.map((o) => Number(o.dims[o.dims.length - 1]));
+  const width = widths.reduce((a, b) => a + b, 0);
   let embedding = g.op('Concat', pooled, opts.flip ? 'embedding/both' : EMBEDDING_OUTPUT, { axis: attr.int(1) });
   if (opts.flip) {
     // Feed [x; x mirrored along W] to the first consumers of the input, then average the halves.
@@ -46,5 +47,5 @@ export function buildPooledBackbone(layers: readonly string[], opts: PooledBackb
   if (embedding !== EMBEDDING_OUTPUT) throw new Error(`"${EMBEDDING_OUTPUT}" is already a value of the backbone`);
   g.outputs = [];
   g.addOutput(EMBEDDING_OUTPUT, ['N', width]);
-  return { bytes: encodeModel(g.build({ producerName: '@cataract/tools pooled-backbone', docString: `nsfwjs ${name}${opts.size ? ` at ${opts.size} px` : ''}: mean-pooled ${layers.join(', ')}${opts.flip ? ', flip-averaged' : ''}` })), width };
+  return { bytes: encodeModel(g.build({ producerName: '@cataract/tools pooled-backbone', docString: `nsfwjs ${name}${opts.size ? ` at ${opts.size} px` : ''}: mean-pooled ${layers.join(', ')}${opts.flip ? ', flip-averaged' : ''}` })), width, widths };
 }
