@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     embeddingOutput: EMBEDDING_OUTPUT,
     outputName: OUTPUT_NAME,
     producerName: '@cataract/tools train-clip',
-    docString: `cataract vs normal: nsfwjs ${recipe.model} at ${size} px pooled ${layers.join('+')}${o.flip ? ' (flip-averaged)' : ''} + L2 logistic head; outputs ${OUTPUT_NAME} [N, 2] in order ${LABELS.join(', ')}`,
+    docString: `cataract vs normal: nsfwjs ${o.backbone === 'mobilenet_v2' && size === recipe.size ? 'MobileNetV2' : `${recipe.model} at ${size} px`} pooled ${layers.join('+')}${o.flip ? ' (flip-averaged)' : ''} + L2 logistic head; outputs ${OUTPUT_NAME} [N, 2] in order ${LABELS.join(', ')}`,
     metadata: { labels: LABELS.join(','), backbone_sha256: backboneSha },
   });
   const sha256 = sha256Buffer(Buffer.from(modelBytes));

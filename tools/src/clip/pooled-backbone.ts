@@ -20,13 +20,16 @@ export function buildPooledBackbone(layers: readonly string[], opts: PooledBackb
   const name = opts.model ?? BACKBONE_MODEL;
   const files = loadNsfwjsModel(name);
   const keras = readKerasModel(files.modelJson, shardReader(files));
+  // The size the model was saved with builds the graph it always did (same bytes, same cache keys).
+  const input = keras.layers.find((l) => l.className === 'InputLayer')?.config.batch_input_shape;
+  const size = Array.isArray(input) && input[1] === opts.size && input[2] === opts.size ? undefined : opts.size;
   const taps = layers.map((l) => `tap/${l}`);
   const { model, outputs } = convertKerasModel(keras, {
     outputLayers: [...layers],
     outputNames: taps,
     inputNames: [INPUT_NAME],
     layout: BACKBONE_INPUT.layout,
-    inputShapes: opts.size ? [[opts.size, opts.size, 3]] : undefined,
+    inputShapes: size ? [[size, size, 3]] : undefined,
   });
   const g = OnnxGraphBuilder.fromModel(model);
   const pooled = outputs.map((o) => (o.dims.length === 4 ? g.op('ReduceMean', [o.name], `${o.name}/gap`, { axes: attr.ints([1, 2]), keepdims: attr.int(0) }) : o.name));
@@ -47,5 +50,5 @@ export function buildPooledBackbone(layers: readonly string[], opts: PooledBackb
   if (embedding !== EMBEDDING_OUTPUT) throw new Error(`"${EMBEDDING_OUTPUT}" is already a value of the backbone`);
   g.outputs = [];
   g.addOutput(EMBEDDING_OUTPUT, ['N', width]);
-  return { bytes: encodeModel(g.build({ producerName: '@cataract/tools pooled-backbone', docString: `nsfwjs ${name}${opts.size ? ` at ${opts.size} px` : ''}: mean-pooled ${layers.join(', ')}${opts.flip ? ', flip-averaged' : ''}` })), width, widths };
+  return { bytes: encodeModel(g.build({ producerName: '@cataract/tools pooled-backbone', docString: `nsfwjs ${name}${size ? ` at ${size} px` : ''}: mean-pooled ${layers.join(', ')}${opts.flip ? ', flip-averaged' : ''}` })), width, widths };
 }
