@@ -17,13 +17,14 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { imageToTensor } from '@cataract/imaging';
-import { BACKBONES, EMBEDDING_OUTPUT, INPUT_NAME, backboneInput } from '../src/clip/backbone';
+import { EMBEDDING_OUTPUT, INPUT_NAME, backboneInput } from '../src/clip/backbone';
 import { loadNsfwjsModel } from '../src/clip/nsfwjs-model';
 import { buildPooledBackbone } from '../src/clip/pooled-backbone';
 
 const TOLERANCE = 1e-4;
 const SHARED = path.resolve(__dirname, '../../../shared/data/cataract/train');
-const LAYERS = BACKBONES.inception_v3.layers;
+// Up to mixed10, the whole convolution stack (every Concatenate), not only the served recipe's mixed7 cut.
+const LAYERS = ['mixed10', 'mixed7', 'mixed5', 'mixed2'];
 
 /** The Keras model rebuilt in tfjs with another input size (same layer configs and weights). */
 async function loadTfjsModel(size: number): Promise<tf.LayersModel> {
