@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run bench:clip [-- --seconds 8 --rounds 4 --concurrency 32 --configs 4x1,1x1 --wait-ms 5] [--parallel]
+ * npm run bench:clip [-- --seconds 8 --rounds 4 --concurrency 32 --configs 4x1,1x1 --wait-ms 5] [--parallel] [--models-dir DIR]
  *
  * Throughput of the real clip actor process (apps/actor/dist/main.js --model clip, models/clip)
  * fed through its BullMQ queue by a closed loop of `concurrency` clients, for each configuration
@@ -37,6 +37,8 @@ const { values: opt } = parseArgs({
     'wait-ms': { type: 'string', default: '5' },
     photos: { type: 'string', default: '64' },
     'no-profile': { type: 'boolean', default: false },
+    /** Another models directory (e.g. a clip model built on another backbone), default the repo's models/. */
+    'models-dir': { type: 'string' },
     /** Run the configurations at the same time (each with its own Redis and clients) instead of in turns. */
     parallel: { type: 'boolean', default: false },
   },
@@ -53,7 +55,7 @@ const configs = opt.configs.split(',').map((c) => {
 const BATCH = configs[0].batch;
 const THREADS = configs[0].threads;
 const ACTOR_MAIN = join(ROOT, 'apps/actor/dist/main.js');
-const MODELS_DIR = join(ROOT, 'models');
+const MODELS_DIR = opt['models-dir'] ? resolve(opt['models-dir']) : join(ROOT, 'models');
 const CLIP_DIR = require('@cataract/model-store').defaultVersionDir(MODELS_DIR, 'clip');
 const SHARED = resolve(ROOT, '..', 'shared', 'data', 'cataract', 'train');
 

@@ -17,7 +17,7 @@ import { UsageError, VectorCache, defaultDataDir, intOption, modelVersion, parse
 import { CV_CLI, cvOptions } from './cv/options';
 import { buildCvReport, cvLine, writeCvArtefacts } from './cv/report';
 import { planAugmentation, type Variant } from './lgbm/augment';
-import { BACKBONE_INPUT, EMBEDDING_OUTPUT } from './clip/backbone';
+import { BACKBONES, EMBEDDING_OUTPUT, backboneInput, isBackboneName } from './clip/backbone';
 import { buildPooledBackbone } from './clip/pooled-backbone';
 import { planPhotometric } from './clip/photometric';
 import { appendSoftmaxHead } from './clip/export-model';
@@ -36,13 +36,13 @@ export const LABELS = ['normal', 'cataract'] as const;
 const OUTPUT_NAME = 'probabilities';
 const REENCODE_256: Variant = { longSide: 256, quality: 85 };
 
-/** Chosen by npm run experiment:clip (docs/experiments/): the last pooled layer plus three earlier ones. */
-const DEFAULT_LAYERS = ['flatten_1', 'block_12_add', 'block_15_add', 'block_6_expand_relu'];
 
 const CLI = {
   data: { type: 'string', description: 'training photos: DIR/{cataract,normal}/*', default: path.relative(process.cwd(), defaultDataDir) || '.' },
   ...RETRAIN_CLI,
-  layers: { type: 'string', description: 'MobileNetV2 layers whose mean-pooled outputs form the embedding', default: DEFAULT_LAYERS.join(',') },
+  backbone: { type: 'string', description: `nsfwjs backbone: ${Object.keys(BACKBONES).join(' | ')} (recipes chosen by npm run experiment:clip, docs/experiments/)`, default: 'mobilenet_v2' },
+  size: { type: 'string', description: "square input size (default the backbone's recipe: 224 MobileNetV2, 160 InceptionV3)" },
+  layers: { type: 'string', description: "backbone layers whose mean-pooled outputs form the embedding (default the backbone's recipe)" },
   flip: { type: 'boolean', description: 'average the embedding over the photo and its mirror image, inside the graph', default: false },
   photometric: { type: 'string', description: 'photometric training copies per photo (rotation, flip, blur, brightness/contrast, rescale, JPEG)', default: '2' },
   seed: { type: 'string', description: 'seed of the augmentation', default: '42' },
@@ -93,12 +93,17 @@ async function main(): Promise<void> {
   console.log(`data: ${dataDir}: ${images.length} photos, ${pf.duplicates.groups} near-duplicate groups`);
 
   // 2. Embeddings: every photo, its augmented copies, its 256 px re-encoded copy.
-  const layers = o.layers.split(',').map((l) => l.trim()).filter(Boolean);
+  if (!isBackboneName(o.backbone)) throw new UsageError(`--backbone must be one of ${Object.keys(BACKBONES).join(', ')}`);
+  const recipe = BACKBONES[o.backbone];
+  const size = o.size === undefined ? recipe.size : intOption('size', o.size, recipe.size);
+  if (size < 75) throw new UsageError('--size must be at least 75');
+  const input = backboneInput(size);
+  const layers = (o.layers ?? recipe.layers.join(',')).split(',').map((l) => l.trim()).filter(Boolean);
   if (!layers.length) throw new UsageError('--layers needs at least one layer');
-  const { bytes: backbone, width: width } = buildPooledBackbone(layers, { flip: o.flip });
+  const { bytes: backbone, width: width } = buildPooledBackbone(layers, { flip: o.flip, model: recipe.model, size });
   const backboneSha = sha256Buffer(Buffer.from(backbone));
   const photometric = intOption('photometric', o.photometric, 2);
-  const embedder = await OnnxImageRunner.create(backbone, { spec: BACKBONE_INPUT, outputName: EMBEDDING_OUTPUT, threads, batchSize });
+  const embedder = await OnnxImageRunner.create(backbone, { spec: input, outputName: EMBEDDING_OUTPUT, threads, batchSize });
   const trainJobs: EmbedJob[] = [
     ...planAugmentation(images, aug),
     ...planPhotometric(images, photometric, seed + 2).map(({ item, photometric: p }) => ({ item, variant: { photometric: p } })),
@@ -149,11 +154,11 @@ async function main(): Promise<void> {
     embeddingOutput: EMBEDDING_OUTPUT,
     outputName: OUTPUT_NAME,
     producerName: '@cataract/tools train-clip',
-    docString: `cataract vs normal: nsfwjs MobileNetV2 pooled ${layers.join('+')}${o.flip ? ' (flip-averaged)' : ''} + L2 logistic head; outputs ${OUTPUT_NAME} [N, 2] in order ${LABELS.join(', ')}`,
+    docString: `cataract vs normal: nsfwjs ${o.backbone === 'mobilenet_v2' && size === recipe.size ? 'MobileNetV2' : `${recipe.model} at ${size} px`} pooled ${layers.join('+')}${o.flip ? ' (flip-averaged)' : ''} + L2 logistic head; outputs ${OUTPUT_NAME} [N, 2] in order ${LABELS.join(', ')}`,
     metadata: { labels: LABELS.join(','), backbone_sha256: backboneSha },
   });
   const sha256 = sha256Buffer(Buffer.from(modelBytes));
-  const served = await OnnxImageRunner.create(modelBytes, { spec: BACKBONE_INPUT, outputName: OUTPUT_NAME, threads, batchSize });
+  const served = await OnnxImageRunner.create(modelBytes, { spec: input, outputName: OUTPUT_NAME, threads, batchSize });
   const probe = Array.from(originalRow.slice(0, 8));
   const onnxProbe = (await served.run(await Promise.all(probe.map((row) => jobBytes(jobs[row]))))).map((r) => r[1]);
   const jsProbe = predictProba(fit.model, x, probe);
@@ -166,7 +171,7 @@ async function main(): Promise<void> {
   const version = modelVersion('clip', sha256, created);
   const outDir = await stagingDir(opts, 'clip', version);
   await writeFileAtomic(path.join(outDir, 'model.onnx'), Buffer.from(modelBytes));
-  const { name: inputName, ...spec } = BACKBONE_INPUT;
+  const { name: inputName, ...spec } = input;
   const command = reproduceCommand('train:clip');
   const manifest = {
     name: 'clip',
@@ -186,7 +191,7 @@ async function main(): Promise<void> {
       data: { dir: path.relative(repoRoot, dataDir), photos: { cataract: labels.filter((l) => l === 1).length, normal: labels.filter((l) => l === 0).length } },
       ...(reviewed && { reviewed }),
       backbone: {
-        source: 'npm nsfwjs@4.4.0 dist/models/mobilenet_v2 (MIT), converted by @cataract/keras-onnx',
+        source: `npm nsfwjs@4.4.0 dist/models/${recipe.model} (MIT), converted by @cataract/keras-onnx${size === recipe.size && recipe.model === 'mobilenet_v2' ? '' : `, run at ${size}x${size}`}`,
         layers: layers.map((l) => `${l} (mean over its feature map)`),
         width: width,
         flip_tta: o.flip,
@@ -200,7 +205,7 @@ async function main(): Promise<void> {
   };
   OnnxManifestSchema.parse(manifest);
   await writeCvArtefacts(outDir, dataDir, version, pf, report, predictions);
-  await writeReferenceStats(outDir, images, statsViewOfTensorSpec(BACKBONE_INPUT), { tool: 'npm run train:clip', version, data_dir: path.relative(repoRoot, dataDir) || '.', reviewed_uploads: reviewed?.used ?? 0 });
+  await writeReferenceStats(outDir, images, statsViewOfTensorSpec(input), { tool: 'npm run train:clip', version, data_dir: path.relative(repoRoot, dataDir) || '.', reviewed_uploads: reviewed?.used ?? 0 });
   const seconds = (Date.now() - started) / 1000;
   await writeFileAtomic(path.join(outDir, 'README.md'), renderClipModelCard({ manifest, report, scores: headCv.scores, modelBytes: modelBytes.length, backboneBytes: backbone.length, seconds, cached: Boolean(o['cache-dir']), photosOf: photosOf(path.relative(repoRoot, dataDir) || '.', reviewed) }) + '\n' + retrainingCard(reviewed, comparison));
   console.log(`wrote ${path.relative(process.cwd(), outDir)}/{model.onnx (${(modelBytes.length / 1e6).toFixed(2)} MB), manifest.json, README.md, oof-predictions.json, reliability.png}`);

@@ -68,4 +68,31 @@ describe('train:clip with --reviewed (built: npx tsc -b tools)', () => {
     expect(readFileSync(path.join(stagedDir, 'README.md'), 'utf8')).toMatch(/## Against the serving version[\s\S]*Verdict: \*\*(not worse|worse)\*\*/);
     expect(existsSync(path.join(store, 'clip', staged))).toBe(false);
   }, 120_000);
+
+  test('--backbone inception_v3 stages a 160 px candidate pooled from mixed7, mixed5, mixed2, compared with the MobileNetV2 version it would replace', async () => {
+    const data = path.join(dir, 'data-inception');
+    for (const label of ['cataract', 'normal'] as const) {
+      mkdirSync(path.join(data, label), { recursive: true });
+      for (let i = 0; i < 5; i++) writeFileSync(path.join(data, label, `eye-${i}.jpg`), await distinctEye(label, 30 + i));
+    }
+    const store = path.join(dir, 'models-inception');
+    const candidates = path.join(dir, 'candidates-inception');
+    const common = ['--data', data, '--models', store, '--candidates', candidates, ...FAST];
+    const first = await run([...common, '--publish', '--set-default']);
+    expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
+    const v1 = defaultVersion(store, 'clip')!;
+
+    const inception = await run([...common, '--backbone', 'inception_v3']);
+    expect({ code: inception.code, stderr: inception.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(inception.stdout).toMatch(new RegExp(`candidate vs serving ${v1} \\(default\\)`));
+    const staged = inception.stdout.match(/candidate (clip-\S+) staged/)![1];
+    const stagedDir = path.join(candidates, 'clip', staged);
+    const { manifest } = await verifyCandidate(stagedDir);
+    expect(manifest.input).toMatchObject({ width: 160, height: 160, layout: 'NHWC' });
+    expect(manifest.training).toMatchObject({
+      backbone: { source: expect.stringMatching(/dist\/models\/inception_v3 .*run at 160x160/), layers: ['mixed7 (mean over its feature map)', 'mixed5 (mean over its feature map)', 'mixed2 (mean over its feature map)'], width: 1824 },
+    });
+    expect(readFileSync(path.join(stagedDir, 'README.md'), 'utf8')).toMatch(/# clip model: InceptionV3[\s\S]*Gemm \[1824, 2\]/);
+    expect((await run([...common, '--backbone', 'resnet'])).stderr).toMatch(/--backbone must be one of mobilenet_v2, inception_v3/);
+  }, 180_000);
 });

@@ -21,6 +21,12 @@ export interface ConvertOptions {
   outputNames?: string[];
   /** Graph input names, one per model input (default: the input layer names). */
   inputNames?: string[];
+  /**
+   * Batch-less input shapes (Keras order, e.g. [224, 224, 3]) replacing the ones in the model, one per
+   * model input: a fully convolutional cut can run at another resolution than it was saved with.
+   * Layers whose weights fix a size (Dense, a pooling window larger than the map) still fail.
+   */
+  inputShapes?: number[][];
   /** Layout of rank-4 graph inputs and outputs (default NHWC, as in TensorFlow.js). */
   layout?: Layout;
   /** Symbolic name of the dynamic batch dimension (default "N"). */
@@ -86,7 +92,11 @@ export function convertKerasModel(model: KerasModel, opts: ConvertOptions = {}):
     if (!Array.isArray(bis) || bis.slice(1).some((d) => typeof d !== 'number')) {
       throw new ShapeError(`input "${layer.name}" needs a fully known shape besides the batch, got ${JSON.stringify(bis)}`);
     }
-    const shape = bis.slice(1) as number[];
+    const saved = bis.slice(1) as number[];
+    const shape = opts.inputShapes?.[i] ?? saved;
+    if (shape.length !== saved.length || shape[shape.length - 1] !== saved[saved.length - 1] || shape.some((d) => !Number.isInteger(d) || d < 1)) {
+      throw new ShapeError(`input "${layer.name}": shape [${shape}] cannot replace [${saved}] (same rank and channels required)`);
+    }
     if (shape.length !== 3 && shape.length !== 1) throw new ShapeError(`input "${layer.name}": only image [H,W,C] or vector [F] inputs are supported`);
     const name = g.addInput(opts.inputNames?.[i] ?? layer.name, toGraphDims(shape, layout, batch));
     let internal = name;

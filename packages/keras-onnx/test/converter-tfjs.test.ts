@@ -130,6 +130,75 @@ describe('convertKerasModel vs TensorFlow.js (synthetic model)', () => {
   });
 });
 
+/**
+ * An InceptionV3-style block: BatchNormalization without scale (gamma), parallel 1x1 / 3x3 / pooled
+ * branches joined by Concatenate on the channel axis (as `axis: 3`, what Keras InceptionV3 saves),
+ * a stride-2 reduction, concatenation along H and of rank-2 vectors. `size` changes only the input.
+ */
+function buildInceptionBlock(size: [number, number]): tf.LayersModel {
+  const input = tf.input({ shape: [...size, 3], name: 'img' });
+  const convBn = (x: tf.SymbolicTensor, filters: number, k: number, strides: number, padding: 'same' | 'valid', name: string, seed: number) => {
+    const c = tf.layers.conv2d({ filters, kernelSize: k, strides, padding, useBias: false, kernelInitializer: init(seed), name: `${name}_conv` }).apply(x) as tf.SymbolicTensor;
+    const bn = tf.layers
+      .batchNormalization({ axis: 3, epsilon: 1e-3, scale: false, betaInitializer: init(seed + 1), movingMeanInitializer: init(seed + 2), movingVarianceInitializer: init(seed + 3, 0.2, 2), name: `${name}_bn` })
+      .apply(c) as tf.SymbolicTensor;
+    return tf.layers.activation({ activation: 'relu', name }).apply(bn) as tf.SymbolicTensor;
+  };
+  const stem = convBn(input, 6, 3, 1, 'valid', 'stem', 20);
+  const b1 = convBn(stem, 4, 1, 1, 'same', 'b1', 30);
+  const b3 = convBn(convBn(stem, 3, 1, 1, 'same', 'b3a', 40), 5, 3, 1, 'same', 'b3', 50);
+  const pooled = tf.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same', name: 'bp_pool' }).apply(stem) as tf.SymbolicTensor;
+  const bp = convBn(pooled, 2, 1, 1, 'same', 'bp', 60);
+  const mixed0 = tf.layers.concatenate({ axis: 3, name: 'mixed0' }).apply([b1, b3, bp]) as tf.SymbolicTensor;
+  // Reduction block: stride-2 valid conv and max pool side by side, joined with axis -1.
+  const r3 = convBn(mixed0, 4, 3, 2, 'valid', 'r3', 70);
+  const rp = tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: 'rp' }).apply(mixed0) as tf.SymbolicTensor;
+  const mixed1 = tf.layers.concatenate({ axis: -1, name: 'mixed1' }).apply([r3, rp]) as tf.SymbolicTensor;
+  const tall = tf.layers.concatenate({ axis: 1, name: 'tall' }).apply([mixed1, mixed1]) as tf.SymbolicTensor;
+  const gapA = tf.layers.globalAveragePooling2d({ name: 'gap_a' }).apply(mixed1) as tf.SymbolicTensor;
+  const gapB = tf.layers.globalMaxPooling2d({ name: 'gap_b' }).apply(tall) as tf.SymbolicTensor;
+  const vec = tf.layers.concatenate({ name: 'vec' }).apply([gapA, gapB]) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: [vec, mixed1, tall], name: 'inception_block' });
+}
+
+describe('Concatenate, BatchNormalization(scale=false) and input resizing vs TensorFlow.js', () => {
+  const n = 2;
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('matches every output, channel / height / vector concatenations included', async () => {
+    const model = buildInceptionBlock([13, 11]);
+    const art = await artifactsOf(model);
+    const keras = readKerasModel(art.json, () => art.shard);
+    const { model: onnxModel, outputs } = convertKerasModel(keras, { outputNames: ['out_vec', 'out_mixed1', 'out_tall'] });
+    // stem 11x9x6 -> mixed0 11x9x11 -> mixed1 5x4x15; tall stacks two mixed1 along H.
+    expect(outputs.map((o) => o.dims)).toEqual([['N', 30], ['N', 5, 4, 15], ['N', 10, 4, 15]]);
+    const x = seededInput(n * 13 * 11 * 3, 7);
+    const refs = (model.predict(tf.tensor4d(x, [n, 13, 11, 3])) as tf.Tensor[]).map((t) => t.dataSync());
+    const got = await runOnnx(encodeModel(onnxModel), { img: new ort.Tensor('float32', x, [n, 13, 11, 3]) });
+    ['out_vec', 'out_mixed1', 'out_tall'].forEach((name, i) => expect(maxAbsDiff(got[name].data as Float32Array, refs[i])).toBeLessThan(1e-5));
+    model.dispose();
+  });
+
+  it('runs a fully convolutional cut at another input size (inputShapes) like the model built at that size', async () => {
+    const saved = buildInceptionBlock([13, 11]);
+    const art = await artifactsOf(saved);
+    saved.dispose();
+    // Seeded initialisers give the model built at 17x16 the same weights.
+    const ref = buildInceptionBlock([17, 16]);
+    const keras = readKerasModel(art.json, () => art.shard);
+    const { model: onnxModel, inputs, outputs } = convertKerasModel(keras, { outputLayers: ['vec'], inputShapes: [[17, 16, 3]] });
+    expect(inputs[0].dims).toEqual(['N', 17, 16, 3]);
+    const x = seededInput(n * 17 * 16 * 3, 8);
+    const want = (ref.predict(tf.tensor4d(x, [n, 17, 16, 3])) as tf.Tensor[])[0].dataSync();
+    const got = await runOnnx(encodeModel(onnxModel), { img: new ort.Tensor('float32', x, [n, 17, 16, 3]) });
+    expect(maxAbsDiff(got[outputs[0].name].data as Float32Array, want)).toBeLessThan(1e-5);
+    expect(() => convertKerasModel(keras, { inputShapes: [[17, 16, 4]] })).toThrow(/same rank and channels/);
+    ref.dispose();
+  });
+});
+
 describe('convertKerasModel errors', () => {
   it('names the layer and class it cannot convert', async () => {
     await tf.setBackend('cpu');

@@ -29,6 +29,27 @@ export const BACKBONE_INPUT: TensorSpec & { name: string } = {
   resize: 'fill',
 };
 
+/** Another square input size for the same preprocessing (a fully convolutional backbone cut). */
+export function backboneInput(size: number): TensorSpec & { name: string } {
+  return { ...BACKBONE_INPUT, width: size, height: size };
+}
+
+/**
+ * nsfwjs backbones the clip tools can pool, each with its recipe (input size and pooled layers)
+ * chosen by grouped cross-validation (docs/experiments/clip-inception-v3.md). InceptionV3 gets the
+ * same `x / 255` stretched-square input from nsfwjs as MobileNetV2; it was saved at 299 px but its
+ * convolutions run at any size >= 75 px, and at 160 px, cut after `mixed7` (its last three blocks,
+ * trained for the NSFW classes, dropped), it scored better and fits the clip actor's latency budget.
+ */
+export const BACKBONES = {
+  mobilenet_v2: { model: 'mobilenet_v2', size: 224, layers: ['flatten_1', 'block_12_add', 'block_15_add', 'block_6_expand_relu'] },
+  inception_v3: { model: 'inception_v3', size: 160, layers: ['mixed7', 'mixed5', 'mixed2'] },
+} as const satisfies Record<string, { model: NsfwjsModelName; size: number; layers: readonly string[] }>;
+export type BackboneName = keyof typeof BACKBONES;
+export function isBackboneName(s: string): s is BackboneName {
+  return Object.prototype.hasOwnProperty.call(BACKBONES, s);
+}
+
 export interface BuiltBackbone {
   bytes: Uint8Array;
   source: { package: string; version: string; license: string; model: string; layer: string };

@@ -16,7 +16,7 @@ export interface ClipCardInput {
       command: string;
       augmentation: { copies: number; long_side: number[]; jpeg_quality: number[]; photometric_copies: number };
       head: { l2: number; rows: number };
-      backbone: { sha256: string; layers: string[]; width: number; flip_tta: boolean };
+      backbone: { source: string; sha256: string; layers: string[]; width: number; flip_tta: boolean };
     };
   };
   report: CvReport;
@@ -33,7 +33,8 @@ export interface ClipCardInput {
 export function renderClipModelCard({ manifest: m, report: r, scores, modelBytes, backboneBytes, seconds, cached, photosOf }: ClipCardInput): string {
   const t = m.training;
   const mb = (n: number) => `${(n / 1e6).toFixed(2)} MB`;
-  return `# clip model: MobileNetV2 multi-layer pooled embedding + logistic head (ONNX)
+  const inception = t.backbone.source.includes('inception_v3');
+  return `# clip model: ${inception ? 'InceptionV3' : 'MobileNetV2'} multi-layer pooled embedding + logistic head (ONNX)
 
 \`model.onnx\` is ONE ONNX graph (opset 13) run by the clip actor with onnxruntime-node:
 input \`${m.input.name}\` float32 [N, ${m.input.height}, ${m.input.width}, 3] (${m.input.layout}, RGB, v/255 with mean ${JSON.stringify(m.input.mean)} / std ${JSON.stringify(m.input.std)}, resize "${m.input.resize}"),
@@ -74,19 +75,14 @@ ${scores.map((s) => `l2=${s.l2}: ${s.logLoss.toFixed(4)} (accuracy ${(s.accuracy
 
 ## Where the weights come from
 
-- **Backbone**: the MobileNetV2 Keras model bundled in the npm package **nsfwjs 4.4.0** (MIT licence, (c) Infinite Red),
-  \`node_modules/nsfwjs/dist/models/mobilenet_v2/\` (model.json and a uint8-quantised weight shard wrapped in JS modules).
-  nsfwjs's README says the model was trained in Keras by Gant Laborde (github.com/GantMan/nsfw_model) on 60+ GB of
-  images for 5 NSFW classes; its layer names and frozen (\`trainable: false\`) convolution stack are those of Keras'
-  ImageNet MobileNetV2 used for transfer learning. nsfwjs feeds it \`img / 255\` resized to 224x224, hence mean 0 / std 1 here.
+- **Backbone**: ${inception ? inceptionSource(m.input.width) : MOBILENET_SOURCE}
   The embedding (${t.backbone.width}-d) concatenates the mean over the feature map of ${t.backbone.layers.map((l) => `\`${l.split(' ')[0]}\``).join(', ')}
-  (\`flatten_1\` = the pooled last 1280-channel map; the earlier layers keep texture and colour detail the NSFW-trained last
-  layers pool away)${t.backbone.flip_tta ? ', averaged over the photo and its mirror image inside the graph' : ''}; nsfwjs's NSFW dense head is dropped. Nothing is downloaded: the trainer converts the installed package.
+  ${inception ? '(the layers after the last one are not computed; the last blocks, trained for the NSFW classes, scored worse)' : "(`flatten_1` = the pooled last 1280-channel map; the earlier layers keep texture and colour detail the NSFW-trained last layers pool away)"}${t.backbone.flip_tta ? ', averaged over the photo and its mirror image inside the graph' : ''}; nsfwjs's NSFW dense head is dropped. Nothing is downloaded: the trainer converts the installed package.
 - **Conversion** (\`packages/keras-onnx\`): Keras topology + dequantised weights (tfjs' \`q * scale + min\`) to ONNX;
-  \`tools/test/clip-backbone.test.ts\` checks the ONNX embedding against TensorFlow.js on the same Keras model.
+  \`tools/test/clip-backbone.test.ts\` (MobileNetV2) and \`tools/test/clip-inception-backbone.test.ts\` (InceptionV3) check the ONNX embedding against TensorFlow.js on the same Keras model.
   Backbone alone: ${mb(backboneBytes)}, sha256 \`${t.backbone.sha256}\` (build artefact, not committed).
 - **Head**: L2-regularised logistic regression (L-BFGS, TypeScript) on standardised embeddings, the standardisation folded
-  into a Gemm [1280, 2] + Softmax appended to the backbone, fitted on all photos.
+  into a Gemm [${t.backbone.width}, 2] + Softmax appended to the backbone, fitted on all photos.
 
 ## Augmentation
 
@@ -95,4 +91,18 @@ ${t.augmentation.copies} copies downscaled (imaging's \`downscaleReencode\`) to 
 [${t.augmentation.long_side.join(', ')}] px at JPEG quality [${t.augmentation.jpeg_quality.join(', ')}]${t.augmentation.photometric_copies ? `, plus ${t.augmentation.photometric_copies} photometric copies (rotation, mirror, Gaussian or motion blur, brightness/contrast, rescale, JPEG; \`clip/photometric.ts\`)` : ''}: ${t.head.rows} rows in all. Augmentations that
 cross-validation did not keep are recorded in \`docs/experiments/\`.
 `;
+}
+
+const MOBILENET_SOURCE = `the MobileNetV2 Keras model bundled in the npm package **nsfwjs 4.4.0** (MIT licence, (c) Infinite Red),
+  \`node_modules/nsfwjs/dist/models/mobilenet_v2/\` (model.json and a uint8-quantised weight shard wrapped in JS modules).
+  nsfwjs's README says the model was trained in Keras by Gant Laborde (github.com/GantMan/nsfw_model) on 60+ GB of
+  images for 5 NSFW classes; its layer names and frozen (\`trainable: false\`) convolution stack are those of Keras'
+  ImageNet MobileNetV2 used for transfer learning. nsfwjs feeds it \`img / 255\` resized to 224x224, hence mean 0 / std 1 here.`;
+
+function inceptionSource(size: number): string {
+  return `the InceptionV3 Keras model bundled in the npm package **nsfwjs 4.4.0** (MIT licence, (c) Infinite Red),
+  \`node_modules/nsfwjs/dist/models/inception_v3/\` (model.json and six uint8-quantised weight shards wrapped in JS modules),
+  trained in Keras by Gant Laborde (github.com/GantMan/nsfw_model) for 5 NSFW classes on Keras' ImageNet InceptionV3
+  (frozen convolution stack). nsfwjs feeds it \`img / 255\` resized to 299x299 (mean 0 / std 1 here); its convolutions are
+  run here at ${size}x${size}, the size cross-validation chose (docs/experiments/clip-inception-v3.md).`;
 }
