@@ -72,7 +72,8 @@ async function photos(): Promise<Buffer[]> {
 }
 
 const maybe = process.env.CLIP_INCEPTION_TEST === '1' ? describe : describe.skip;
-maybe.each([299, 224])('InceptionV3 pooled backbone at %i px vs TensorFlow.js (CLIP_INCEPTION_TEST=1)', (size) => {
+const skipNote = process.env.CLIP_INCEPTION_TEST === '1' ? '' : ' (skipped: about 2 min; set CLIP_INCEPTION_TEST=1 to run)';
+maybe.each([299, 224])(`InceptionV3 pooled backbone at %i px vs TensorFlow.js${skipNote}`, (size) => {
   it(`matches the mean-pooled ${LAYERS.join(', ')} within ${TOLERANCE}`, async () => {
     tf.enableProdMode();
     await tf.setBackend('cpu');

@@ -1,5 +1,6 @@
 import { createRng } from '@cataract/gbdt-trainer';
-import { combine, fitCombiner, solve } from '../src/ensemble/combiners';
+import { combine, fitCombiner } from '../src/ensemble/combiners';
+import { solve } from '../src/cv/small-logistic';
 import { cascade, nestedPredictions, planOf, score, type JoinedPhoto } from '../src/ensemble/evaluate';
 
 /** Two members whose log-odds are noisy views of one latent score; clip is the sharper one. */

@@ -7,6 +7,7 @@
  */
 import { LOGIT_EPSILON, logit, sigmoid } from '@cataract/contracts';
 import { fitPlatt } from './calibration';
+import { fitSmallLogistic } from './small-logistic';
 
 export type CalibratorName = 'none' | 'platt' | 'platt-smoothed' | 'temperature' | 'beta' | 'isotonic';
 export const CALIBRATOR_NAMES: readonly CalibratorName[] = ['none', 'platt', 'platt-smoothed', 'temperature', 'beta', 'isotonic'];
@@ -99,7 +100,7 @@ export function fitBeta(p: ArrayLike<number>, y: ArrayLike<number>): BetaCalibra
   const x = Array.from(p, (v) => [Math.log(clampP(v)), -Math.log1p(-clampP(v))]);
   let free = [true, true];
   for (let round = 0; round < 3; round++) {
-    const t = newtonLogistic(x.map((r) => r.filter((_, j) => free[j])), y);
+    const t = fitSmallLogistic(x.map((r) => r.filter((_, j) => free[j])), y, BETA_RIDGE);
     const coef = [0, 0];
     let k = 0;
     free.forEach((on, j) => on && (coef[j] = t.coef[k++]));
@@ -108,65 +109,6 @@ export function fitBeta(p: ArrayLike<number>, y: ArrayLike<number>): BetaCalibra
     free = free.map((on, j) => on && !negative[j]);
   }
   return { a: 0, b: 0, c: 0 };
-}
-
-/** L2-penalised (not the intercept) logistic regression on at most a few features, Newton's method. */
-function newtonLogistic(xs: readonly number[][], y: ArrayLike<number>): { bias: number; coef: number[] } {
-  const d = (xs[0]?.length ?? 0) + 1;
-  const rows = xs.map((r) => [1, ...r]);
-  const dot = (v: readonly number[], t: readonly number[]) => v.reduce((s, x, j) => s + x * t[j], 0);
-  const objective = (t: readonly number[]) =>
-    rows.reduce((s, v, i) => s + softplus(dot(v, t)) - y[i] * dot(v, t), 0) + 0.5 * BETA_RIDGE * t.slice(1).reduce((s, x) => s + x * x, 0);
-  let theta = new Array<number>(d).fill(0);
-  let f = objective(theta);
-  for (let it = 0; it < 100; it++) {
-    const g = theta.map((t, j) => (j === 0 ? 0 : BETA_RIDGE * t));
-    const h = Array.from({ length: d }, (_, a) => Array.from({ length: d }, (_, b) => (a === b ? (a === 0 ? 1e-9 : BETA_RIDGE) : 0)));
-    rows.forEach((v, i) => {
-      const q = sigmoid(dot(v, theta));
-      const w = Math.max(q * (1 - q), 1e-12);
-      for (let a = 0; a < d; a++) {
-        g[a] += (q - y[i]) * v[a];
-        for (let b = 0; b < d; b++) h[a][b] += w * v[a] * v[b];
-      }
-    });
-    const step = solve(h, g);
-    let size = 1;
-    let next = theta.map((t, j) => t - step[j]);
-    let fn = objective(next);
-    while (fn > f && size > 1e-9) {
-      size /= 2;
-      next = theta.map((t, j) => t - size * step[j]);
-      fn = objective(next);
-    }
-    if (fn > f) break;
-    const gain = f - fn;
-    theta = next;
-    f = fn;
-    if (gain < 1e-12 * Math.max(1, Math.abs(f))) break;
-  }
-  return { bias: theta[0], coef: theta.slice(1) };
-}
-
-function solve(a: readonly number[][], b: readonly number[]): number[] {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i]]);
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[piv][c])) piv = r;
-    [m[c], m[piv]] = [m[piv], m[c]];
-    for (let r = c + 1; r < n; r++) {
-      const f = m[r][c] / m[c][c];
-      for (let k = c; k <= n; k++) m[r][k] -= f * m[c][k];
-    }
-  }
-  const x = new Array<number>(n).fill(0);
-  for (let r = n - 1; r >= 0; r--) {
-    let s = m[r][n];
-    for (let k = r + 1; k < n; k++) s -= m[r][k] * x[k];
-    x[r] = s / m[r][r];
-  }
-  return x;
 }
 
 export interface IsotonicFit {
