@@ -15,6 +15,7 @@ import { describePlan, planPhotoFolds } from './cv/photo-folds';
 import { buildCvReport, writeCvArtefacts } from './cv/report';
 import { cvFigures } from './cv/summary';
 import { BACKBONE_INPUT } from './clip/backbone';
+import { CLIP_OUTPUT_NAME, CLIP_THRESHOLD, clipManifestHead } from './clip/manifest';
 import { OnnxImageRunner } from './clip/onnx-image-runner';
 import { renderFinetunedCard } from './clip/finetuned-card';
 import { readFinetuneCv, readFinetuneFit } from './clip/finetune-files';
@@ -27,7 +28,6 @@ const CLI = {
   ...CV_CLI,
 } as const;
 
-const THRESHOLD = 0.5;
 
 async function main(): Promise<void> {
   const o = parseCli('npm run publish:clip-finetuned --', CLI);
@@ -53,11 +53,11 @@ async function main(): Promise<void> {
         return v;
       });
     });
-  const { report, predictions } = buildCvReport(pf, column('fine_tuned'), column('fine_tuned_reencoded_256'), THRESHOLD);
+  const { report, predictions } = buildCvReport(pf, column('fine_tuned'), column('fine_tuned_reencoded_256'), CLIP_THRESHOLD);
 
   // The exported graph must answer as torch did, through the actor's own preprocessing.
   const bytes = await readFile(o.onnx);
-  const runner = await OnnxImageRunner.create(new Uint8Array(bytes), { spec: BACKBONE_INPUT, outputName: 'probabilities', threads: 2, batchSize: 8 });
+  const runner = await OnnxImageRunner.create(new Uint8Array(bytes), { spec: BACKBONE_INPUT, outputName: CLIP_OUTPUT_NAME, threads: 2, batchSize: 8 });
   const probs = await runner.run(await Promise.all(fit.probe.map((p) => readFile(path.join(dataDir, p.file)))));
   await runner.release();
   const gap = Math.max(...probs.map((row, i) => Math.abs(row[1] - fit.probe[i].p_cataract)), ...probs.map((row) => Math.abs(row[0] + row[1] - 1)));
@@ -70,28 +70,16 @@ async function main(): Promise<void> {
   const dir = path.join(path.resolve(o.out), version);
   await writeFileAtomic(path.join(dir, 'model.onnx'), bytes);
   await writeCvArtefacts(dir, dataDir, version, pf, report, predictions);
-  const frozen = cvFigures(pf.plan, pf.labels, column('frozen'), THRESHOLD);
-  const frozenReencoded = cvFigures(pf.plan, pf.labels, column('frozen_reencoded_256'), THRESHOLD);
+  const frozen = cvFigures(pf.plan, pf.labels, column('frozen'), CLIP_THRESHOLD);
+  const frozenReencoded = cvFigures(pf.plan, pf.labels, column('frozen_reencoded_256'), CLIP_THRESHOLD);
   const commands = ['npx tsc -b tools', `npm run export:clip-tensors -- --out DIR --photometric ${fit.photometric_exported}`, ...cvs.map((c) => c.command), fit.command, `npm run publish:clip-finetuned -- --onnx FILE --cv ${cvs.map((_, r) => `cv-r${r}.json`).join(',')}`];
-  const card = renderFinetunedCard({ version, sha256, modelBytes: bytes.length, threshold: THRESHOLD, calibration: report.calibration, report, frozen, frozenReencoded, settings: fit.settings, fineTuned: Object.keys(fit.fine_tuned_weights), commands, sourceVersion: fit.source_version });
+  const card = renderFinetunedCard({ version, sha256, modelBytes: bytes.length, threshold: CLIP_THRESHOLD, calibration: report.calibration, report, frozen, frozenReencoded, settings: fit.settings, fineTuned: Object.keys(fit.fine_tuned_weights), commands, sourceVersion: fit.source_version });
   await writeFileAtomic(path.join(dir, 'README.md'), card);
   const files: Record<string, string> = { 'model.onnx': sha256 };
   for (const f of ['README.md', 'oof-predictions.json', 'reliability.png']) files[f] = sha256Buffer(await readFile(path.join(dir, f)));
-  const { name: inputName, ...spec } = BACKBONE_INPUT;
   const manifest = {
-    name: 'clip',
-    version,
-    runtime: 'onnx',
-    file: 'model.onnx',
-    sha256,
+    ...clipManifestHead({ version, sha256, calibration: report.calibration, created, input: BACKBONE_INPUT }),
     files,
-    labels: ['normal', 'cataract'],
-    positive_label: 'cataract',
-    threshold: THRESHOLD,
-    calibration: report.calibration,
-    created: created.toISOString(),
-    input: { name: inputName, ...spec },
-    output: { name: 'probabilities', kind: 'probabilities' },
     training: {
       command: fit.command,
       data: { dir: path.relative(repoRoot, dataDir), photos: { cataract: pf.labels.filter((l) => l === 1).length, normal: pf.labels.filter((l) => l === 0).length } },

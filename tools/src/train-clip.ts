@@ -26,14 +26,13 @@ import { crossValidateHead } from './clip/model-selection';
 import { OnnxImageRunner } from './clip/onnx-image-runner';
 import { embedJobs, jobBytes, type EmbedJob } from './clip/photo-embeddings';
 import { renderClipModelCard } from './clip/model-card';
+import { CLIP_LABELS, CLIP_OUTPUT_NAME, CLIP_THRESHOLD, clipManifestHead } from './clip/manifest';
 import { photosOf, retrainingCard } from './retrain/card';
 import { compareOnFolds, comparisonLines, findServing, servingHeldOut, type Comparison, type LivePredictor } from './retrain/comparison';
 import { writeReferenceStats } from './retrain/reference-stats';
 import { release, RETRAIN_CLI, retrainOptions, stagingDir } from './retrain/release';
 import { trainingPhotos } from './retrain/training-photos';
 
-export const LABELS = ['normal', 'cataract'] as const;
-const OUTPUT_NAME = 'probabilities';
 const REENCODE_256: Variant = { longSide: 256, quality: 85 };
 
 
@@ -58,7 +57,6 @@ const CLI = {
   'cache-dir': { type: 'string', description: 'optional embedding cache directory (speeds up re-runs)' },
 } as const;
 
-const THRESHOLD = 0.5;
 
 async function main(): Promise<void> {
   const o = parseCli('npm run train:clip --', CLI);
@@ -139,11 +137,11 @@ async function main(): Promise<void> {
   const headCv = crossValidateHead({ x, labels: rowLabels, photo: rowPhoto, originalRow, reencodedRow, fitRows }, labels, pf.plan, grid, (s) =>
     console.log(`  l2=${s.l2}: out-of-fold log-loss ${s.logLoss.toFixed(4)} accuracy ${(s.accuracy * 100).toFixed(2)} %`),
   );
-  const { report, predictions } = buildCvReport(pf, headCv.raw, headCv.rawReencoded, THRESHOLD);
+  const { report, predictions } = buildCvReport(pf, headCv.raw, headCv.rawReencoded, CLIP_THRESHOLD);
   for (const k of ['raw', 'calibrated', 'raw_reencoded_256', 'calibrated_reencoded_256'] as const) console.log(cvLine(`  out of fold, ${k}`, report[k]));
   let comparison: Comparison | undefined;
   if (serving) {
-    comparison = compareOnFolds(pf, predictions.calibrated, serving, await servingHeldOut(serving, pf, dataDir, servedBy(images, threads, batchSize)), THRESHOLD, opts.tolerance);
+    comparison = compareOnFolds(pf, predictions.calibrated, serving, await servingHeldOut(serving, pf, dataDir, servedBy(images, threads, batchSize)), CLIP_THRESHOLD, opts.tolerance);
     for (const l of comparisonLines(comparison)) console.log(l);
   } else console.log(`no clip version in ${opts.modelsDir}: a first version, nothing to compare with`);
   const fit = fitLogisticRegression(x, rowLabels, fitRows, { l2: headCv.best.l2 });
@@ -152,13 +150,13 @@ async function main(): Promise<void> {
   // 4. One graph: backbone + Gemm + Softmax; it must reproduce the fitted head.
   const modelBytes = appendSoftmaxHead(backbone, foldStandardizer(fit.model), {
     embeddingOutput: EMBEDDING_OUTPUT,
-    outputName: OUTPUT_NAME,
+    outputName: CLIP_OUTPUT_NAME,
     producerName: '@cataract/tools train-clip',
-    docString: `cataract vs normal: nsfwjs ${o.backbone === 'mobilenet_v2' && size === recipe.size ? 'MobileNetV2' : `${recipe.model} at ${size} px`} pooled ${layers.join('+')}${o.flip ? ' (flip-averaged)' : ''} + L2 logistic head; outputs ${OUTPUT_NAME} [N, 2] in order ${LABELS.join(', ')}`,
-    metadata: { labels: LABELS.join(','), backbone_sha256: backboneSha },
+    docString: `cataract vs normal: nsfwjs ${o.backbone === 'mobilenet_v2' && size === recipe.size ? 'MobileNetV2' : `${recipe.model} at ${size} px`} pooled ${layers.join('+')}${o.flip ? ' (flip-averaged)' : ''} + L2 logistic head; outputs ${CLIP_OUTPUT_NAME} [N, 2] in order ${CLIP_LABELS.join(', ')}`,
+    metadata: { labels: CLIP_LABELS.join(','), backbone_sha256: backboneSha },
   });
   const sha256 = sha256Buffer(Buffer.from(modelBytes));
-  const served = await OnnxImageRunner.create(modelBytes, { spec: input, outputName: OUTPUT_NAME, threads, batchSize });
+  const served = await OnnxImageRunner.create(modelBytes, { spec: input, outputName: CLIP_OUTPUT_NAME, threads, batchSize });
   const probe = Array.from(originalRow.slice(0, 8));
   const onnxProbe = (await served.run(await Promise.all(probe.map((row) => jobBytes(jobs[row]))))).map((r) => r[1]);
   const jsProbe = predictProba(fit.model, x, probe);
@@ -171,21 +169,9 @@ async function main(): Promise<void> {
   const version = modelVersion('clip', sha256, created);
   const outDir = await stagingDir(opts, 'clip', version);
   await writeFileAtomic(path.join(outDir, 'model.onnx'), Buffer.from(modelBytes));
-  const { name: inputName, ...spec } = input;
   const command = reproduceCommand('train:clip');
   const manifest = {
-    name: 'clip',
-    version,
-    runtime: 'onnx',
-    file: 'model.onnx',
-    sha256,
-    labels: [...LABELS],
-    positive_label: 'cataract',
-    threshold: THRESHOLD,
-    calibration: report.calibration,
-    created: created.toISOString(),
-    input: { name: inputName, ...spec },
-    output: { name: OUTPUT_NAME, kind: 'probabilities' },
+    ...clipManifestHead({ version, sha256, calibration: report.calibration, created, input }),
     training: {
       command,
       data: { dir: path.relative(repoRoot, dataDir), photos: { cataract: labels.filter((l) => l === 1).length, normal: labels.filter((l) => l === 0).length } },
