@@ -30,12 +30,13 @@ export function isAlive(pid: number): boolean {
   return parseStat(stat)?.state !== 'Z';
 }
 
-function parseStat(stat: string): { state: string; ppid: number } | undefined {
+function parseStat(stat: string): { state: string; ppid: number; cpuSeconds: number } | undefined {
   // "pid (comm) state ppid ...": comm may contain spaces and parentheses, so split after the last ')'.
   const close = stat.lastIndexOf(')');
   if (close < 0) return undefined;
-  const [state, ppid] = stat.slice(close + 2).split(' ');
-  return { state, ppid: Number(ppid) };
+  const fields = stat.slice(close + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat (11 and 12 after the comm), in clock ticks (100/s on Linux).
+  return { state: fields[0], ppid: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100 };
 }
 
 /** Live (non-zombie) child processes of `pid`. */
@@ -55,13 +56,11 @@ export function childPids(pid: number): number[] {
 export function describeProcessTree(pid: number): string {
   const line = (p: number, indent: string): string => {
     const stat = read(`/proc/${p}/stat`);
-    if (stat === undefined) return `${indent}${p}: gone`;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat (11 and 12 after the comm), in clock ticks (100/s on Linux).
-    const cpuS = (Number(fields[11]) + Number(fields[12])) / 100;
+    const parsed = stat === undefined ? undefined : parseStat(stat);
+    if (parsed === undefined) return `${indent}${p}: gone`;
     const wchan = (read(`/proc/${p}/wchan`) ?? '?').trim() || '-';
     const threads = /^Threads:\s+(\d+)/m.exec(read(`/proc/${p}/status`) ?? '')?.[1] ?? '?';
-    return `${indent}${p}: state ${fields[0]}, cpu ${cpuS.toFixed(2)} s, threads ${threads}, wchan ${wchan}`;
+    return `${indent}${p}: state ${parsed.state}, cpu ${parsed.cpuSeconds.toFixed(2)} s, threads ${threads}, wchan ${wchan}`;
   };
   return [line(pid, ''), ...childPids(pid).map((c) => line(c, '  '))].join('\n');
 }
