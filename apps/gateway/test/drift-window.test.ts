@@ -108,7 +108,7 @@ maybe('DriftWindow (private redis-server)', () => {
     w.recordAnswer('lgbm', answer('cataract', 'new'));
     await settled(redis);
     expect((await w.read()).versions.map((v) => v.version)).toEqual(['new']);
-    expect(await redis.zrange(driftKeys.versions, 0, -1)).toEqual(['lgbm:new']);
+    expect(await redis.zrange(driftKeys.versions, '0', '-1')).toEqual(['lgbm:new']);
   });
 
   it('reviews: a replaced review moves the request between right and wrong, never counted twice; at most N kept', async () => {

@@ -4,6 +4,7 @@ export { DriftWindow, driftKeys, parseAnswer } from './drift-window';
 export type { AnswerSample, ReviewEntry, VersionWindow, WindowSnapshot } from './drift-window';
 export { DriftMonitor } from './drift-monitor';
 export { driftReport, levelAbove, levelBelow } from './drift-report';
+export type { ReportInput } from './drift-report';
 export { registerDriftMetrics } from './drift-metrics';
 export { recordReview, reviewEntries } from './review-record';
 export { VersionBaselines } from './version-baselines';
