@@ -5,7 +5,7 @@
  * and isotonic regression (pool-adjacent-violators, interpolated between block means). Compared by
  * the calibration study (tools/src/study-calibration.ts) under the same cross-fitting as Platt.
  */
-import { LOGIT_EPSILON, logit, sigmoid } from '@cataract/contracts';
+import { calibrate, LOGIT_EPSILON, logit, sigmoid } from '@cataract/contracts';
 import { fitPlatt } from './calibration';
 import { fitSmallLogistic } from './small-logistic';
 
@@ -23,7 +23,7 @@ export function fitCalibrator(name: CalibratorName, p: ArrayLike<number>, y: Arr
       return (v) => v;
     case 'platt': {
       const c = fitPlatt(p, y);
-      return (v) => sigmoid(c.a * logit(v) + c.b);
+      return (v) => calibrate(v, c);
     }
     case 'platt-smoothed': {
       // Platt (1999): targets (N+ + 1) / (N+ + 2) and 1 / (N- + 2) instead of 1 and 0, so a few
@@ -33,7 +33,7 @@ export function fitCalibrator(name: CalibratorName, p: ArrayLike<number>, y: Arr
       const neg = y.length - pos;
       const t = Array.from(y, (v) => (v === 1 ? (pos + 1) / (pos + 2) : 1 / (neg + 2)));
       const c = fitPlatt(p, t);
-      return (v) => sigmoid(c.a * logit(v) + c.b);
+      return (v) => calibrate(v, c);
     }
     case 'temperature': {
       const a = fitTemperature(p, y);
