@@ -18,7 +18,7 @@ import { readOofFile, round6, type OofFile } from './cv/oof-file';
 import { reliabilityDiagram } from './cv/report';
 import { fmtNum, fmtPct } from './cv/summary';
 import { COMBINER_KINDS, fitCombiner, type CombinerKind } from './ensemble/combiners';
-import { cascade, nestedPredictions, planOf, score, type CascadeScore, type JoinedPhoto, type Nested, type Scored } from './ensemble/evaluate';
+import { cascade, joinMembers, nestedPredictions, planOf, score, type CascadeScore, type Nested, type Scored } from './ensemble/evaluate';
 import { renderEnsembleCard } from './ensemble/card';
 
 const CLI = {
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     lgbm: await readMember(modelsDir, 'lgbm', o.lgbm),
     clip: await readMember(modelsDir, 'clip', o.clip),
   };
-  const rows = join(files.lgbm, files.clip);
+  const rows = joinMembers(files.lgbm, files.clip);
   const cv = files.lgbm.cross_validation;
   const plan = planOf(rows, cv.k, cv.seed);
   console.log(`${rows.length} photos out of fold from lgbm ${files.lgbm.model} and clip ${files.clip.model}; ${cv.k}-fold x ${cv.repeats}`);
@@ -140,18 +140,6 @@ async function readMember(modelsDir: string, name: 'lgbm' | 'clip', version?: st
   const file = await readOofFile(path.join(dir, 'oof-predictions.json'));
   if (file.model !== manifest.version) throw new Error(`${name}/oof-predictions.json is for ${file.model}, the manifest serves ${manifest.version}`);
   return file;
-}
-
-/** The same photos with the same folds in both files, or an error naming the difference. */
-function join(lgbm: OofFile, clip: OofFile): JoinedPhoto[] {
-  const byFile = new Map(clip.predictions.map((c) => [c.file, c]));
-  if (clip.predictions.length !== lgbm.predictions.length) throw new Error(`lgbm has ${lgbm.predictions.length} photos, clip ${clip.predictions.length}`);
-  return lgbm.predictions.map((l) => {
-    const c = byFile.get(l.file);
-    if (!c) throw new Error(`${l.file}: no clip prediction`);
-    if (c.label !== l.label || c.folds.join() !== l.folds.join()) throw new Error(`${l.file}: label or folds differ between the models (train both with the same CV options)`);
-    return { file: l.file, label: l.label === 'cataract' ? 1 : 0, folds: l.folds, lgbm: { p: l.calibrated, re: l.calibrated_reencoded_256 }, clip: { p: c.calibrated, re: c.calibrated_reencoded_256 } };
-  });
 }
 
 runCli(main);

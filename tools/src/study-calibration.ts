@@ -21,6 +21,7 @@ import { CALIBRATOR_NAMES, crossFitCalibrator, type CalibratorName } from './cv/
 import { readOofFile, type OofFile } from './cv/oof-file';
 import { spread, type Spread } from './cv/summary';
 import { combine, fitCombiner, type CombinerKind, type MemberP } from './ensemble/combiners';
+import { joinMembers, nestedPredictions, planOf } from './ensemble/evaluate';
 
 const CLI = {
   models: { type: 'string', description: 'MODELS_DIR with lgbm/, clip/ and ensemble.json', default: path.relative(process.cwd(), path.join(repoRoot, 'models')) || '.' },
@@ -80,30 +81,20 @@ function memberStudy(name: string, file: OofFile, served: CalibratorName): Study
  * inner fold), so neither the combiner nor the map ever saw the photos it is scored on.
  */
 function ensembleStudy(kind: CombinerKind, lgbm: OofFile, clip: OofFile): Study {
-  const byFile = new Map(clip.predictions.map((c) => [c.file, c]));
-  const rows = lgbm.predictions.map((l) => {
-    const c = byFile.get(l.file);
-    if (!c || c.folds.join() !== l.folds.join() || c.label !== l.label) throw new Error(`${l.file}: lgbm and clip out-of-fold files differ (photos, labels or folds)`);
-    return { l, c };
-  });
-  const { k, repeats } = lgbm.cross_validation;
-  const labels = rows.map((x) => (x.l.label === 'cataract' ? 1 : 0));
-  const folds = rows.map((x) => x.l.folds);
-  const member = (i: number, r: number): MemberP => ({ lgbm: rows[i].l.calibrated[r], clip: rows[i].c.calibrated[r] });
-  const fitOn = (r: number, out: number[]) => {
-    const idx = labels.map((_, i) => i).filter((i) => !out.includes(folds[i][r]));
-    return fitCombiner(kind, idx.map((i) => member(i, r)), idx.map((i) => labels[i]));
-  };
-  const nested = Array.from({ length: repeats }, () => new Array<number>(rows.length));
+  const rows = joinMembers(lgbm, clip);
+  const { k, repeats, seed } = lgbm.cross_validation;
+  const labels = rows.map((x) => x.label);
+  const folds = rows.map((x) => x.folds);
+  const member = (i: number, r: number): MemberP => ({ lgbm: rows[i].lgbm.p[r], clip: rows[i].clip.p[r] });
+  const nested = nestedPredictions(kind, rows, planOf(rows, k, seed)).p;
   // inner[r][f][i]: photo i (fold g != f) scored by a combiner fitted without folds f and g.
   const inner = Array.from({ length: repeats }, () => Array.from({ length: k }, () => new Array<number>(rows.length)));
   for (let r = 0; r < repeats; r++) {
     for (let f = 0; f < k; f++) {
-      const outer = fitOn(r, [f]);
-      labels.forEach((_, i) => folds[i][r] === f && (nested[r][i] = combine(outer, member(i, r))));
       for (let g = 0; g < k; g++) {
         if (g === f) continue;
-        const c = fitOn(r, [f, g]);
+        const idx = labels.map((_, i) => i).filter((i) => folds[i][r] !== f && folds[i][r] !== g);
+        const c = fitCombiner(kind, idx.map((i) => member(i, r)), idx.map((i) => labels[i]));
         labels.forEach((_, i) => folds[i][r] === g && (inner[r][f][i] = combine(c, member(i, r))));
       }
     }
@@ -113,7 +104,7 @@ function ensembleStudy(kind: CombinerKind, lgbm: OofFile, clip: OofFile): Study 
     return { idx, s: idx.map((i) => inner[r][f][i]) };
   };
   const predictions = Object.fromEntries(CALIBRATOR_NAMES.map((m) => [m, crossFitCalibrator(m, nested, labels, folds, k, fitScores)])) as Record<CalibratorName, number[][]>;
-  return { name: `ensemble (${kind})`, labels, groups: rows.map((x) => x.l.group), folds, k, served: 'none', predictions };
+  return { name: `ensemble (${kind})`, labels, groups: lgbm.predictions.map((x) => x.group), folds, k, served: 'none', predictions };
 }
 
 interface Noise {

@@ -6,6 +6,7 @@
  * inside it.
  */
 import type { FoldPlan } from '../cv/folds';
+import type { OofFile } from '../cv/oof-file';
 import { cvFigures, type CvFigures } from '../cv/summary';
 import { combine, fitCombiner, type CombinerKind, type MemberP } from './combiners';
 
@@ -16,6 +17,18 @@ export interface JoinedPhoto {
   /** Cross-fitted calibrated out-of-fold P(cataract) per repeat, plain and re-encoded 256 px. */
   lgbm: { p: number[]; re: number[] };
   clip: { p: number[]; re: number[] };
+}
+
+/** The same photos with the same folds in both files, or an error naming the difference. */
+export function joinMembers(lgbm: OofFile, clip: OofFile): JoinedPhoto[] {
+  const byFile = new Map(clip.predictions.map((c) => [c.file, c]));
+  if (clip.predictions.length !== lgbm.predictions.length) throw new Error(`lgbm has ${lgbm.predictions.length} photos, clip ${clip.predictions.length}`);
+  return lgbm.predictions.map((l) => {
+    const c = byFile.get(l.file);
+    if (!c) throw new Error(`${l.file}: no clip prediction`);
+    if (c.label !== l.label || c.folds.join() !== l.folds.join()) throw new Error(`${l.file}: label or folds differ between the models (train both with the same CV options)`);
+    return { file: l.file, label: l.label === 'cataract' ? 1 : 0, folds: l.folds, lgbm: { p: l.calibrated, re: l.calibrated_reencoded_256 }, clip: { p: c.calibrated, re: c.calibrated_reencoded_256 } };
+  });
 }
 
 export function planOf(rows: readonly JoinedPhoto[], k: number, seed: number): FoldPlan {
