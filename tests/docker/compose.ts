@@ -150,7 +150,7 @@ export function composeTests(suite: DockerSuite): void {
     }, 420_000);
 
     it('lb profile: three gateways behind nginx share the requests; killing one costs < 1 %', async () => {
-      const lbEnv = { GATEWAY_PORTS: '127.0.0.1::8001', TRUST_PROXY: '172.31.255.2' }; // nginx's address on the edge network
+      const lbEnv = { GATEWAY_PORTS: '127.0.0.1::8001', TRUST_PROXY: '172.16.255.2' }; // nginx's address on the edge network
       const scaled = ['--scale', 'gateway=3', '--scale', 'lgbm-actor=1', '--scale', 'clip-actor=1'];
       // The gateways first, until each one's healthcheck passes; then nginx, which depends on them.
       await project.run(['up', '-d', '--no-build', ...scaled], lbEnv);

@@ -77,7 +77,7 @@ describe('docker-compose.yml and the production settings', () => {
         MAX_INFLIGHT_PER_CLIENT: '16',
         RATE_LIMIT_PER_MINUTE: '120',
         CORS_ORIGINS: 'https://clinic.example',
-        TRUST_PROXY: '172.31.255.2',
+        TRUST_PROXY: '172.16.255.2',
         DASHBOARD_USER: 'ops',
         DASHBOARD_PASSWORD: 'pw',
         SAVE_UPLOADS: 'false',
@@ -90,7 +90,7 @@ describe('docker-compose.yml and the production settings', () => {
       maxInFlightPerClient: 16,
       rateLimitPerMinute: 120,
       corsOrigins: ['https://clinic.example'],
-      trustProxy: ['172.31.255.2'],
+      trustProxy: ['172.16.255.2'],
       dashboard: { basic: { user: 'ops', password: 'pw' }, readOnly: true },
       saveUploads: false,
       customerDataMaxDays: 7,
@@ -114,10 +114,10 @@ describe('docker-compose.yml and the production settings', () => {
       networks: { edge: { ipam: { config: Array<{ subnet: string }> } } };
     };
     const nginx = raw.services.nginx.networks as { edge: { ipv4_address: string } };
-    expect(raw.networks.edge.ipam.config[0].subnet).toBe('172.31.255.0/24');
-    expect(nginx.edge.ipv4_address).toBe('172.31.255.2');
+    expect(raw.networks.edge.ipam.config[0].subnet).toBe('172.16.255.0/24');
+    expect(nginx.edge.ipv4_address).toBe('172.16.255.2');
     // dynamic addresses (gateways joining before nginx) come from a range that excludes nginx's
-    expect((raw.networks.edge.ipam.config[0] as { ip_range?: string }).ip_range).toBe('172.31.255.128/25');
+    expect((raw.networks.edge.ipam.config[0] as { ip_range?: string }).ip_range).toBe('172.16.255.128/25');
     expect(raw.services.gateway.networks).toEqual(['default', 'edge']);
     expect(readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')).toContain(`TRUST_PROXY=${nginx.edge.ipv4_address} docker-compose --profile lb`);
   });
